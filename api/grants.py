@@ -1,0 +1,3 @@
+"""API for programmes and funding rounds."""
+
+urlpatterns: list = []

@@ -1,0 +1,18 @@
+"""/api/v1/ routes, the OpenAPI schema and its docs (served from local files)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from . import grants
+
+v1 = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    *grants.urlpatterns,
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "api"), namespace="v1")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]

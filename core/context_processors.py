@@ -1,0 +1,43 @@
+"""Navigation by role. Entries whose URL is not installed are left out."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import policies
+
+# (url name, label, who sees it)
+NAV = [
+    ("applications:dashboard", _("My applications"), "applicant"),
+    ("grants:award_mine", _("My awards"), "applicant"),
+    ("reviews:queue", _("My reviews"), "reviewer"),
+    ("grants:staff_round_list", _("Manage rounds"), "staff"),
+    ("applications:staff_list", _("Applications"), "staff"),
+    ("grants:award_list", _("Awards"), "staff"),
+    ("reporting:dashboard", _("Oversight"), "oversight"),
+    ("reporting:findings", _("Findings"), "oversight"),
+]
+
+
+def _audiences(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if policies.is_staff_user(user):
+        return {"staff", "oversight"}
+    if policies.is_oversight(user):
+        return {"oversight"}
+    if policies.is_reviewer(user):
+        return {"reviewer"}
+    return {"applicant"}
+
+
+def nav(request):
+    audiences = _audiences(getattr(request, "user", None))
+    items = []
+    for name, label, who in NAV:
+        if who not in audiences:
+            continue
+        try:
+            items.append({"url": reverse(name), "label": label})
+        except NoReverseMatch:
+            continue
+    return {"nav_items": items}

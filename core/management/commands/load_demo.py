@@ -1,0 +1,30 @@
+"""Load demo data for every app, idempotently: `python manage.py load_demo`.
+
+Each app that has demo data provides `<app>/demo.py` with `load(out)`; they
+run in INSTALLED_APPS order (lowest first), so core names no higher app.
+"""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Create demo programmes, rounds, users and organisations (safe to run again)."
+
+    def handle(self, *args, **options):
+        logins: list[tuple[str, str, str]] = []
+        for config in apps.get_app_configs():
+            module_name = f"{config.name}.demo"
+            if find_spec(module_name) is None:
+                continue
+            with transaction.atomic():
+                module = import_module(module_name)
+                logins.extend(module.load(self.stdout) or [])
+        if logins:
+            self.stdout.write(self.style.SUCCESS("Demo logins (e-mail / password / role):"))
+            for email, password, role in logins:
+                self.stdout.write(f"  {email:<32} {password:<14} {role}")

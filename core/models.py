@@ -1,0 +1,54 @@
+"""Abstract bases shared by the domain apps; core holds no domain tables."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class EventModel(models.Model):
+    """An audit row: who moved what, when, from which state to which, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=30, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+
+class BilingualTitleMixin:
+    """Pick `<field>_ja` or `<field>_en` by the active language, ja as fallback."""
+
+    def localized(self, field: str) -> str:
+        lang = (get_language() or "ja")[:2]
+        value = getattr(self, f"{field}_{lang}", "") if lang in ("ja", "en") else ""
+        return value or getattr(self, f"{field}_ja", "") or getattr(self, f"{field}_en", "")
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")

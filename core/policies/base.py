@@ -1,0 +1,38 @@
+"""Shared predicates of the policy package."""
+
+from django.db.models import Q
+
+from accounts.models import Role
+
+NOTHING = Q(pk__in=[])
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_staff_user(user) -> bool:
+    """Programme staff or a superuser."""
+    return _active(user) and (user.is_superuser or user.role == Role.PROGRAMME_STAFF)
+
+
+def is_oversight(user) -> bool:
+    return _active(user) and user.role == Role.OVERSIGHT
+
+
+def is_reviewer(user) -> bool:
+    return _active(user) and user.role == Role.REVIEWER
+
+
+def is_programme_staff(user, programme) -> bool:
+    """Staff edit only the programmes that list them; superusers edit all."""
+    if not is_staff_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    return programme.staff.filter(pk=user.pk).exists()
+
+
+def sees_all_programmes(user) -> bool:
+    """Staff and oversight read every programme (oversight never writes)."""
+    return is_staff_user(user) or is_oversight(user)

@@ -1,0 +1,67 @@
+"""Policies for programmes, rounds and organisations."""
+
+from django.db.models import Q
+
+from .base import NOTHING, _active, is_programme_staff, is_staff_user, sees_all_programmes
+
+# --- Funding rounds -------------------------------------------------------------
+
+
+def rounds_visible_to(user) -> Q:
+    """Published rounds are public; drafts only for staff and oversight."""
+    if sees_all_programmes(user):
+        return Q()
+    return ~Q(status="draft")
+
+
+def can_view_round(user, funding_round) -> bool:
+    return funding_round.status != "draft" or sees_all_programmes(user)
+
+
+def can_manage_round(user, funding_round) -> bool:
+    """Create, edit, open, close and copy rounds: staff of that programme."""
+    return is_programme_staff(user, funding_round.programme)
+
+
+def can_create_round_in(user, programme) -> bool:
+    return is_programme_staff(user, programme)
+
+
+def programmes_managed_by(user) -> Q:
+    if not is_staff_user(user):
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    return Q(staff=user)
+
+
+# --- Organisations --------------------------------------------------------------
+
+
+def organisations_visible_to(user) -> Q:
+    """Staff and oversight see all organisations; a member sees their own."""
+    if sees_all_programmes(user):
+        return Q()
+    if not _active(user):
+        return NOTHING
+    return Q(memberships__user=user)
+
+
+def can_view_organisation(user, organisation) -> bool:
+    return sees_all_programmes(user) or organisation.has_member(user)
+
+
+def can_manage_organisation(user, organisation) -> bool:
+    """Edit details and invite members: the organisation's owners."""
+    if not _active(user):
+        return False
+    return organisation.memberships.filter(user=user, role="owner").exists()
+
+
+RULES = {
+    "grants.view_round": can_view_round,
+    "grants.manage_round": can_manage_round,
+    "grants.create_round": can_create_round_in,
+    "accounts.view_organisation": can_view_organisation,
+    "accounts.manage_organisation": can_manage_organisation,
+}

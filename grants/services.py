@@ -1,0 +1,433 @@
+"""Every write to programmes and funding rounds, and every round transition."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+
+from .models import ExpenseCategory, FundingRound, FundingRoundEvent, ScaleTier, Theme
+
+# Fields whose change on a published round with applications needs a reason:
+# they decide who may apply and for how much.
+RULE_FIELDS = frozenset(
+    {
+        "allowed_legal_forms",
+        "consortium_allowed",
+        "min_prefectures",
+        "ceiling_basis",
+        "max_award_years",
+        "expense_categories",
+        "budget_change_threshold_percent",
+    }
+)
+ROUND_FIELDS = frozenset(
+    {
+        "fiscal_year",
+        "title_ja",
+        "title_en",
+        "description_ja",
+        "description_en",
+        "opens_at",
+        "closes_at",
+        "budget_yen",
+    }
+) | RULE_FIELDS
+
+
+def _jsonable(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(_jsonable(v) for v in value)
+    return value
+
+
+def _record(funding_round, *, by, action, reason="", changes=None, from_status="", to_status=""):
+    return FundingRoundEvent.objects.create(
+        funding_round=funding_round,
+        actor=by if getattr(by, "pk", None) else None,
+        action=action,
+        reason=reason or "",
+        changes=changes or {},
+        from_status=from_status,
+        to_status=to_status,
+    )
+
+
+def round_has_applications(funding_round: FundingRound) -> bool:
+    """Whether anyone has started an application (draft or submitted)."""
+    return funding_round.applications.exists()
+
+
+def _require_reason_if_live(funding_round, reason: str, what: str) -> None:
+    """Published rounds with applications change only with a recorded reason."""
+    if (
+        funding_round.status != FundingRound.Status.DRAFT
+        and not (reason or "").strip()
+        and round_has_applications(funding_round)
+    ):
+        raise DomainError(
+            _("Applications exist for this round: give a reason for changing %(what)s.")
+            % {"what": what},
+            code="reason_required",
+            field="reason",
+        )
+
+
+def _check_round_values(values: dict) -> None:
+    opens_at, closes_at = values.get("opens_at"), values.get("closes_at")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise DomainError(
+            _("Closing time must be after opening time."), code="closes_before_opens", field="closes_at"
+        )
+    if "budget_yen" in values and (
+        not isinstance(values["budget_yen"], int) or values["budget_yen"] <= 0
+    ):
+        raise DomainError(
+            _("Total budget must be a positive whole number of yen."),
+            code="budget_not_positive",
+            field="budget_yen",
+        )
+    years = values.get("max_award_years")
+    if years is not None and not 1 <= years <= 5:
+        raise DomainError(
+            _("Maximum award years must be between 1 and 5."),
+            code="award_years_range",
+            field="max_award_years",
+        )
+
+
+@transaction.atomic
+def create_round(*, programme, by, expense_categories=None, **values) -> FundingRound:
+    """Staff create a draft round; it opens only once it is complete."""
+    unknown = set(values) - ROUND_FIELDS
+    if unknown:
+        raise TypeError(f"unknown round fields: {sorted(unknown)}")
+    _check_round_values(values)
+    funding_round = FundingRound.objects.create(programme=programme, **values)
+    if expense_categories is not None:
+        funding_round.expense_categories.set(expense_categories)
+    _record(funding_round, by=by, action="created", to_status=funding_round.status)
+    return funding_round
+
+
+@transaction.atomic
+def update_round(*, funding_round: FundingRound, by, reason: str = "", **values) -> FundingRound:
+    """Change a round. Rule changes to a live round with applications need a
+    reason; every change of a published round is kept in its history."""
+    unknown = set(values) - ROUND_FIELDS
+    if unknown:
+        raise TypeError(f"unknown round fields: {sorted(unknown)}")
+    funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    if funding_round.status == FundingRound.Status.ARCHIVED:
+        raise DomainError(_("An archived round cannot be changed."), code="round_archived")
+    changes = {}
+    for field, new in values.items():
+        if field == "expense_categories":
+            old_codes = sorted(funding_round.expense_categories.values_list("code", flat=True))
+            new_codes = sorted(c.code for c in new)
+            if old_codes != new_codes:
+                changes[field] = [old_codes, new_codes]
+            continue
+        old = getattr(funding_round, field)
+        if _jsonable(old) != _jsonable(new):
+            changes[field] = [_jsonable(old), _jsonable(new)]
+    if not changes:
+        return funding_round
+    merged = {f: getattr(funding_round, f) for f in ("opens_at", "closes_at")}
+    merged.update({k: v for k, v in values.items() if k in changes})
+    _check_round_values(merged)
+    if RULE_FIELDS & changes.keys():
+        _require_reason_if_live(funding_round, reason, _("the rules"))
+    for field in changes:
+        if field == "expense_categories":
+            funding_round.expense_categories.set(values[field])
+        else:
+            setattr(funding_round, field, values[field])
+    funding_round.save()
+    _record(funding_round, by=by, action="changed", reason=reason, changes=changes)
+    return funding_round
+
+
+THEME_FIELDS = ("number", "title_ja", "title_en", "example_activities", "min_awards", "max_awards")
+TIER_FIELDS = ("code", "name_ja", "name_en", "area_description", "ceiling_yen", "sort_order")
+
+
+def _check_theme(values):
+    lo, hi = values.get("min_awards"), values.get("max_awards")
+    if lo is not None and hi is not None and lo > hi:
+        raise DomainError(
+            _("Minimum awards cannot exceed maximum awards."), code="awards_min_gt_max",
+            field="min_awards",
+        )
+
+
+def _check_tier(values):
+    ceiling = values.get("ceiling_yen")
+    if not isinstance(ceiling, int) or ceiling <= 0:
+        raise DomainError(
+            _("Ceiling must be a positive whole number of yen."),
+            code="ceiling_not_positive",
+            field="ceiling_yen",
+        )
+
+
+def _locked_round(funding_round):
+    funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    if funding_round.status == FundingRound.Status.ARCHIVED:
+        raise DomainError(_("An archived round cannot be changed."), code="round_archived")
+    return funding_round
+
+
+@transaction.atomic
+def save_theme(*, funding_round, by, theme: Theme | None = None, reason: str = "", **values) -> Theme:
+    """Add or change a theme; on a live round with applications, with a reason."""
+    funding_round = _locked_round(funding_round)
+    _check_theme(values)
+    before = {f: getattr(theme, f) for f in THEME_FIELDS} if theme else {}
+    changes = {f: [before.get(f), v] for f, v in values.items() if before.get(f) != v}
+    if not changes:
+        return theme
+    _require_reason_if_live(funding_round, reason, _("the themes"))
+    if theme is None:
+        if funding_round.themes.filter(number=values.get("number")).exists():
+            raise DomainError(
+                _("Theme number %(number)s is already used in this round.")
+                % {"number": values.get("number")},
+                code="theme_number_taken",
+                field="number",
+            )
+        theme = Theme.objects.create(funding_round=funding_round, **values)
+        action = "theme_added"
+    else:
+        for field, value in values.items():
+            setattr(theme, field, value)
+        theme.save()
+        action = "theme_changed"
+    _record(funding_round, by=by, action=action, reason=reason,
+            changes={"theme": theme.number, **changes})
+    return theme
+
+
+@transaction.atomic
+def delete_theme(*, theme: Theme, by, reason: str = "") -> None:
+    """Remove a theme that no application has chosen."""
+    funding_round = _locked_round(theme.funding_round)
+    _require_reason_if_live(funding_round, reason, _("the themes"))
+    if hasattr(theme, "applications") and theme.applications.exists():
+        raise DomainError(
+            _("Applications have chosen this theme; it cannot be removed."), code="theme_in_use"
+        )
+    _record(funding_round, by=by, action="theme_removed", reason=reason,
+            changes={"theme": theme.number, "title_ja": theme.title_ja})
+    theme.delete()
+
+
+@transaction.atomic
+def save_tier(*, funding_round, by, tier: ScaleTier | None = None, reason: str = "", **values) -> ScaleTier:
+    """Add or change a scale tier and its ceiling; live rounds need a reason."""
+    funding_round = _locked_round(funding_round)
+    merged = {f: getattr(tier, f) for f in TIER_FIELDS} if tier else {}
+    before = dict(merged)
+    merged.update(values)
+    _check_tier(merged)
+    changes = {f: [before.get(f), v] for f, v in values.items() if before.get(f) != v}
+    if not changes:
+        return tier
+    _require_reason_if_live(funding_round, reason, _("the ceilings"))
+    if tier is None:
+        if funding_round.tiers.filter(code=values.get("code")).exists():
+            raise DomainError(
+                _("Tier code %(code)s is already used in this round.") % {"code": values.get("code")},
+                code="tier_code_taken",
+                field="code",
+            )
+        tier = ScaleTier.objects.create(funding_round=funding_round, **values)
+        action = "tier_added"
+    else:
+        for field, value in values.items():
+            setattr(tier, field, value)
+        tier.save()
+        action = "tier_changed"
+    _record(funding_round, by=by, action=action, reason=reason,
+            changes={"tier": tier.code, **changes})
+    return tier
+
+
+@transaction.atomic
+def delete_tier(*, tier: ScaleTier, by, reason: str = "") -> None:
+    """Remove a tier that no application has chosen."""
+    funding_round = _locked_round(tier.funding_round)
+    _require_reason_if_live(funding_round, reason, _("the ceilings"))
+    if hasattr(tier, "applications") and tier.applications.exists():
+        raise DomainError(
+            _("Applications have chosen this tier; it cannot be removed."), code="tier_in_use"
+        )
+    _record(funding_round, by=by, action="tier_removed", reason=reason,
+            changes={"tier": tier.code, "ceiling_yen": tier.ceiling_yen})
+    tier.delete()
+
+
+# --- Transitions ----------------------------------------------------------------
+
+
+def _move(funding_round: FundingRound, *, to: str, by, reason: str = "") -> None:
+    if to not in FundingRound.TRANSITIONS.get(funding_round.status, ()):
+        raise DomainError(
+            _("A round cannot move from %(from)s to %(to)s.")
+            % {
+                "from": FundingRound.Status(funding_round.status).label,
+                "to": FundingRound.Status(to).label,
+            },
+            code="bad_transition",
+        )
+    _record(funding_round, by=by, action="status", reason=reason,
+            from_status=funding_round.status, to_status=to)
+    funding_round.status = to
+    funding_round.save(update_fields=["status", "updated_at"])
+
+
+def round_open_problems(funding_round: FundingRound) -> list[str]:
+    """What stops a round from opening; empty when it may open."""
+    problems = []
+    if not funding_round.themes.exists():
+        problems.append(_("Add at least one theme."))
+    if not funding_round.tiers.exists():
+        problems.append(_("Add at least one scale tier."))
+    if not funding_round.expense_categories.exists():
+        problems.append(_("Enable at least one expense category."))
+    if funding_round.closes_at <= timezone.now():
+        problems.append(_("The closing time has already passed."))
+    return problems
+
+
+@transaction.atomic
+def open_round(*, funding_round: FundingRound, by, reason: str = "") -> FundingRound:
+    """Publish a complete round: one theme, one tier, one expense category."""
+    funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+    problems = round_open_problems(funding_round)
+    if problems:
+        raise DomainError(" ".join(problems), code="round_incomplete")
+    _move(funding_round, to=FundingRound.Status.OPEN, by=by, reason=reason)
+    return funding_round
+
+
+def _transition(status):
+    @transaction.atomic
+    def move(*, funding_round: FundingRound, by, reason: str = "") -> FundingRound:
+        funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
+        _move(funding_round, to=status, by=by, reason=reason)
+        return funding_round
+
+    return move
+
+
+close_round = _transition(FundingRound.Status.CLOSED)
+close_round.__doc__ = "Stop accepting applications ahead of or at the deadline."
+start_review = _transition(FundingRound.Status.REVIEWING)
+start_review.__doc__ = "Hand a closed round to the reviewers."
+mark_round_decided = _transition(FundingRound.Status.DECIDED)
+mark_round_decided.__doc__ = "All decisions are recorded."
+archive_round = _transition(FundingRound.Status.ARCHIVED)
+archive_round.__doc__ = "Freeze a decided round."
+
+
+def _shift_years(moment, years: int):
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February into a common year
+        return (moment - timedelta(days=1)).replace(year=moment.year + years)
+
+
+@transaction.atomic
+def copy_round(*, source: FundingRound, by, fiscal_year: int | None = None) -> FundingRound:
+    """Start a new draft from an earlier round: same themes, tiers, expenses and
+    rules, dates moved by the difference in fiscal years."""
+    fiscal_year = fiscal_year or source.fiscal_year + 1
+    shift = fiscal_year - source.fiscal_year
+    copy = FundingRound.objects.create(
+        programme=source.programme,
+        fiscal_year=fiscal_year,
+        title_ja=source.title_ja.replace(f"{source.fiscal_year}", f"{fiscal_year}"),
+        title_en=source.title_en.replace(f"{source.fiscal_year}", f"{fiscal_year}"),
+        description_ja=source.description_ja,
+        description_en=source.description_en,
+        opens_at=_shift_years(source.opens_at, shift),
+        closes_at=_shift_years(source.closes_at, shift),
+        budget_yen=source.budget_yen,
+        max_award_years=source.max_award_years,
+        ceiling_basis=source.ceiling_basis,
+        allowed_legal_forms=list(source.allowed_legal_forms),
+        consortium_allowed=source.consortium_allowed,
+        min_prefectures=source.min_prefectures,
+        budget_change_threshold_percent=source.budget_change_threshold_percent,
+        copied_from=source,
+    )
+    copy.expense_categories.set(source.expense_categories.all())
+    Theme.objects.bulk_create(
+        Theme(funding_round=copy, **{f: getattr(t, f) for f in THEME_FIELDS})
+        for t in source.themes.all()
+    )
+    ScaleTier.objects.bulk_create(
+        ScaleTier(funding_round=copy, **{f: getattr(t, f) for f in TIER_FIELDS})
+        for t in source.tiers.all()
+    )
+    _record(copy, by=by, action="copied", to_status=copy.status,
+            changes={"copied_from": source.pk})
+    return copy
+
+
+DEFAULT_EXPENSE_CATEGORIES = [
+    ("personnel", "人件費", "Personnel"),
+    ("honoraria", "謝金", "Honoraria"),
+    ("travel", "旅費", "Travel"),
+    ("consumables", "消耗品費", "Consumables"),
+    ("meetings", "会議費", "Meetings"),
+    ("printing", "印刷製本費", "Printing and binding"),
+    ("communication", "通信運搬費", "Communication and shipping"),
+]
+
+
+def ensure_default_expense_categories() -> list[ExpenseCategory]:
+    """Seed the seven categories of DOMAIN.md (idempotent)."""
+    categories = []
+    for order, (code, ja, en) in enumerate(DEFAULT_EXPENSE_CATEGORIES, 1):
+        category, _created = ExpenseCategory.objects.get_or_create(
+            code=code, defaults={"name_ja": ja, "name_en": en, "sort_order": order * 10}
+        )
+        categories.append(category)
+    return categories
+
+
+DEFAULT_TARGET_GROUPS = [
+    ("children_youth", "子ども・若者", "Children and young people"),
+    ("older_people", "高齢者", "Older people"),
+    ("older_alone", "一人暮らしの高齢者", "Older people living alone"),
+    ("disabilities", "障害のある人", "People with disabilities"),
+    ("middle_aged_men", "中高年の男性", "Middle-aged and senior men"),
+    ("multi_generation", "孤独を感じる多世代の人々", "Multi-generation people feeling lonely"),
+    ("financial_hardship", "生活困窮者", "People in financial hardship"),
+    ("hikikomori", "ひきこもりの人", "Hikikomori"),
+    ("mental_health", "精神的な不調を抱える人", "People with mental-health problems"),
+    ("parents_young_children", "妊産婦・子育て中の親", "Pregnant women and parents of young children"),
+    ("single_parents", "ひとり親", "Single parents"),
+    ("women_hardship", "困難を抱える女性", "Women in hardship"),
+    ("dv_victims", "DV被害者", "Victims of domestic violence"),
+    ("students", "学生", "Students"),
+    ("school_non_attendance", "不登校の子ども", "Children not attending school"),
+    ("job_seekers", "求職者", "Job seekers"),
+    ("middle_aged", "中高年", "Middle-aged people"),
+    ("care_leavers", "社会的養護経験者", "Care leavers"),
+    ("ex_offenders", "刑務所出所者等", "Ex-offenders"),
+    ("addictions", "依存症の人", "People with addictions"),
+    ("crime_victims", "犯罪被害者", "Crime victims"),
+    ("disaster_victims", "被災者", "Disaster victims"),
+    ("hearing_loss", "聴覚障害のある人", "People with hearing loss"),
+    ("intractable_diseases", "難病患者", "Patients with intractable diseases"),
+    ("foreign_residents", "外国人住民", "Foreign residents"),
+    ("carers", "ケアラー", "Carers"),
+    ("lgbtq", "性的マイノリティ", "LGBTQ people"),
+]

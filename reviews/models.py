@@ -1,0 +1,1 @@
+"""Issue placeholder: models arrive with their issue."""

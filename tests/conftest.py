@@ -1,0 +1,61 @@
+"""Personas: applicant, reviewer, officer (programme staff), oversight, outsider."""
+
+import pytest
+
+from accounts.models import Role
+
+from .factories import OrganisationFactory, ProgrammeFactory, UserFactory
+
+
+@pytest.fixture
+def programme(officer):
+    """A programme that `officer` staffs."""
+    return ProgrammeFactory(staff=[officer])
+
+
+@pytest.fixture
+def officer(db):
+    """Programme staff (edits the programmes that list them)."""
+    return UserFactory(role=Role.PROGRAMME_STAFF, full_name="担当 職員")
+
+
+@pytest.fixture
+def other_officer(db):
+    """Programme staff of some other programme."""
+    return UserFactory(role=Role.PROGRAMME_STAFF, full_name="他 職員")
+
+
+@pytest.fixture
+def oversight(db):
+    """Cabinet Office oversight viewer: reads everything, writes nothing."""
+    return UserFactory(role=Role.OVERSIGHT, full_name="内閣府 閲覧")
+
+
+@pytest.fixture
+def reviewer(db):
+    return UserFactory(role=Role.REVIEWER, full_name="審査 委員")
+
+
+@pytest.fixture
+def applicant(db):
+    """An owner of `organisation`."""
+    return UserFactory(role=Role.APPLICANT, full_name="申請 太郎")
+
+
+@pytest.fixture
+def organisation(applicant):
+    return OrganisationFactory(member=applicant)
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in applicant of some other organisation."""
+    user = UserFactory(role=Role.APPLICANT, full_name="外部 次郎")
+    OrganisationFactory(member=user)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _english_off(settings):
+    """Tests run in the default language (ja) unless they switch."""
+    settings.LANGUAGE_CODE = "ja"
