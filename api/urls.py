@@ -4,11 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import grants
+from . import applications, grants, organisations, reviews
 
 v1 = [
     path("auth/token/", obtain_auth_token, name="token"),
     *grants.urlpatterns,
+    *organisations.urlpatterns,
+    *applications.urlpatterns,
+    *reviews.urlpatterns,
 ]
 
 urlpatterns = [

@@ -9,12 +9,18 @@ One module split by topic (as Zulip splits zerver/models); every rule is
 re-exported here, so callers import from `core.policies` only.
 """
 
+from .applications import *  # noqa: F403
+from .applications import RULES as _APPLICATION_RULES
 from .base import *  # noqa: F403
 from .base import _active
 from .grants import *  # noqa: F403
 from .grants import RULES as _GRANT_RULES
+from .reporting import *  # noqa: F403
+from .reporting import RULES as _REPORTING_RULES
+from .reviews import *  # noqa: F403
+from .reviews import RULES as _REVIEW_RULES
 
-RULES: dict = {**_GRANT_RULES}
+RULES: dict = {**_GRANT_RULES, **_APPLICATION_RULES, **_REVIEW_RULES, **_REPORTING_RULES}
 
 
 class PolicyBackend:

@@ -1,4 +1,6 @@
 """factory-boy factories, one module per app, all importable from here."""
 
 from .accounts import *  # noqa: F403
+from .applications import *  # noqa: F403
 from .grants import *  # noqa: F403
+from .reviews import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""API for applications."""
+
+urlpatterns: list = []

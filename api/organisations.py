@@ -1,0 +1,3 @@
+"""API for organisations."""
+
+urlpatterns: list = []

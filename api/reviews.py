@@ -1,0 +1,3 @@
+"""API for reviews."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Policies for reviews. Filled in by its issue."""
+
+RULES: dict = {}

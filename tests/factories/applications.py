@@ -1,0 +1,3 @@
+"""Factories for applications."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""Factories for reviews."""
+
+__all__: list = []
