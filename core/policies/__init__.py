@@ -15,12 +15,20 @@ from .base import *  # noqa: F403
 from .base import _active
 from .grants import *  # noqa: F403
 from .grants import RULES as _GRANT_RULES
+from .organisations import *  # noqa: F403
+from .organisations import RULES as _ORGANISATION_RULES
 from .reporting import *  # noqa: F403
 from .reporting import RULES as _REPORTING_RULES
 from .reviews import *  # noqa: F403
 from .reviews import RULES as _REVIEW_RULES
 
-RULES: dict = {**_GRANT_RULES, **_APPLICATION_RULES, **_REVIEW_RULES, **_REPORTING_RULES}
+RULES: dict = {
+    **_ORGANISATION_RULES,
+    **_GRANT_RULES,
+    **_APPLICATION_RULES,
+    **_REVIEW_RULES,
+    **_REPORTING_RULES,
+}
 
 
 class PolicyBackend:

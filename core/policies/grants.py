@@ -1,8 +1,8 @@
-"""Policies for programmes, rounds and organisations."""
+"""Policies for programmes and funding rounds."""
 
 from django.db.models import Q
 
-from .base import NOTHING, _active, is_programme_staff, is_staff_user, sees_all_programmes
+from .base import NOTHING, is_programme_staff, is_staff_user, sees_all_programmes
 
 # --- Funding rounds -------------------------------------------------------------
 
@@ -35,33 +35,8 @@ def programmes_managed_by(user) -> Q:
     return Q(staff=user)
 
 
-# --- Organisations --------------------------------------------------------------
-
-
-def organisations_visible_to(user) -> Q:
-    """Staff and oversight see all organisations; a member sees their own."""
-    if sees_all_programmes(user):
-        return Q()
-    if not _active(user):
-        return NOTHING
-    return Q(memberships__user=user)
-
-
-def can_view_organisation(user, organisation) -> bool:
-    return sees_all_programmes(user) or organisation.has_member(user)
-
-
-def can_manage_organisation(user, organisation) -> bool:
-    """Edit details and invite members: the organisation's owners."""
-    if not _active(user):
-        return False
-    return organisation.memberships.filter(user=user, role="owner").exists()
-
-
 RULES = {
     "grants.view_round": can_view_round,
     "grants.manage_round": can_manage_round,
     "grants.create_round": can_create_round_in,
-    "accounts.view_organisation": can_view_organisation,
-    "accounts.manage_organisation": can_manage_organisation,
 }

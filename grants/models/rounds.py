@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import BilingualTitleMixin, EventModel, TimeStampedModel
 from core.vocab import LegalForm
 
-from .querysets import FundingRoundQuerySet
+from ..querysets import FundingRoundQuerySet
 
 
 class Programme(BilingualTitleMixin, TimeStampedModel):
