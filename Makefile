@@ -12,7 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# .mo files are built, not committed: compile them on every install (polib,
+# so no GNU gettext is needed).
 install: $(STAMP)
+	$(PY) manage.py compilemessages_py --verbosity 0
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -25,13 +28,15 @@ run: demo
 	@echo "Serving http://127.0.0.1:8000  (demo logins printed above; Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Extra pytest arguments: make test PYTEST_ARGS="tests/core -x"
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 
-# Regenerate the ja catalog after changing strings (needs GNU gettext).
+# Regenerate the ja catalog after changing strings (makemessages needs GNU
+# gettext's xgettext; existing translations are kept).
 messages: install
 	$(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=bench
 	$(PY) manage.py makemessages -d djangojs -l ja --ignore=.venv --ignore=staticfiles

@@ -21,16 +21,20 @@ def corporate_number_check_digit(base12: str) -> int:
     return 9 - total % 9
 
 
+def _is_13_digits(number: str) -> bool:
+    return len(number) == 13 and number.isascii() and number.isdigit()
+
+
 def is_valid_corporate_number(value: str) -> bool:
     number = normalise_corporate_number(value)
-    if len(number) != 13 or not number.isascii() or not number.isdigit():
-        return False
-    return int(number[0]) == corporate_number_check_digit(number[1:])
+    return _is_13_digits(number) and int(number[0]) == corporate_number_check_digit(number[1:])
 
 
-def validate_corporate_number(value: str) -> None:
+def validate_corporate_number(value: str) -> str:
+    """Raise ValidationError unless valid; return the normalised 13 digits,
+    which a form's clean_corporate_number can return for storing."""
     number = normalise_corporate_number(value)
-    if len(number) != 13 or not number.isascii() or not number.isdigit():
+    if not _is_13_digits(number):
         raise ValidationError(
             _("Corporate number must be 13 digits."),
             code="corporate_number_length",
@@ -40,3 +44,4 @@ def validate_corporate_number(value: str) -> None:
             _("Corporate number check digit is wrong."),
             code="corporate_number_check_digit",
         )
+    return number

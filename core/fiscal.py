@@ -15,10 +15,16 @@ ERAS = [
 ]
 
 
+def _local_date(day: date) -> date:
+    """A date, or the Japan-time date of a datetime (a naive one as it is)."""
+    if isinstance(day, datetime):
+        return timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    return day
+
+
 def fiscal_year(day: date) -> int:
     """年度: FY2026 runs 2026-04-01 to 2027-03-31."""
-    if isinstance(day, datetime):
-        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+    day = _local_date(day)
     return day.year if day.month >= 4 else day.year - 1
 
 
@@ -38,7 +44,9 @@ def fiscal_year_start_at(year: int) -> datetime:
 
 
 def wareki(day: date) -> tuple[str, int]:
-    """Era name and year of a date: 2019-04-30 is 平成31, 2019-05-01 is 令和1."""
+    """Era name and year of a date (or of a datetime, in Japan time):
+    2019-04-30 is 平成31, 2019-05-01 is 令和1."""
+    day = _local_date(day)
     for start, name in ERAS:
         if day >= start:
             return name, day.year - start.year + 1

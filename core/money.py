@@ -38,6 +38,8 @@ def split_yen(total_yen: int, weights: Sequence[int]) -> list[int]:
     yen left over go one each to the parts with the largest remainders (earlier
     parts win ties). The parts always add up to the total.
     """
+    if not isinstance(total_yen, int) or not all(isinstance(w, int) for w in weights):
+        raise TypeError("split_yen takes whole yen and integer weights, never float")
     if total_yen < 0:
         raise ValueError("total_yen must not be negative")
     if not weights or any(w < 0 for w in weights) or sum(weights) == 0:

@@ -10,11 +10,18 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="kodoku-test-"))
 
 from .base import *  # noqa: E402,F403
+from .base import CACHES as CONFIGURED_CACHES  # noqa: E402
 from .base import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if os.environ.get("REDIS_CACHE_URL"):
+    # NOTE: tests keep a per-process default cache so they cannot leak into
+    # each other; the configured Redis cache stays reachable for the
+    # connection test in tests/core/test_services_connect.py.
+    CACHES["redis"] = {**CONFIGURED_CACHES["default"], "KEY_PREFIX": f"test-{os.getpid()}"}
+# Tasks run in-process even when CELERY_BROKER_URL names a real broker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 STORAGES = {
