@@ -1,13 +1,20 @@
-"""Users (login by e-mail) with one role, and applicant organisations."""
+"""Users (login by e-mail) with one role, applicant organisations, their
+members, invitations and history."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
+from core.models import EventModel, TimeStampedModel
 from core.prefectures import Prefecture
 from core.vocab import LegalForm
+
+from .querysets import MembershipQuerySet, OrganisationQuerySet
 
 
 class Role(models.TextChoices):
@@ -32,6 +39,11 @@ class EmailUserManager(UserManager):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        # NOTE: e-mail addresses are stored lower-case; logging in with
+        # "Hanako@Example.jp" must still find the account.
+        return self.get(email__iexact=(username or "").strip())
 
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
@@ -108,6 +120,8 @@ class Organisation(TimeStampedModel):
         "accounts.User", through="Membership", related_name="organisations", blank=True
     )
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -140,7 +154,10 @@ class Membership(TimeStampedModel):
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.MEMBER)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
+        ordering = ["id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
@@ -149,3 +166,113 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class Invitation(TimeStampedModel):
+    """An owner's invitation to join an organisation, sent by e-mail.
+
+    SECURITY: only the SHA-256 of the link's token is stored, so a database
+    copy (backups, admin screens) cannot be used to join an organisation. The
+    token is created when the e-mail is sent (accounts.services.
+    deliver_invitation), so it never exists anywhere but in that e-mail.
+    """
+
+    VALID_FOR = timedelta(days=7)
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role, default=Membership.Role.MEMBER
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, blank=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("invited by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"], condition=~Q(token_hash=""),
+                name="invitation_token_hash_unique",
+            ),
+            # One open invitation per address and organisation; the service
+            # closes an expired one before inviting again.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_open_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class OrganisationEvent(EventModel):
+    """History of an organisation: details edited, members invited, joined,
+    re-roled and removed."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Organisation registered")
+        UPDATED = "updated", _("Details changed")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation withdrawn")
+        MEMBER_JOINED = "member_joined", _("Member joined")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(EventModel.Meta):
+        verbose_name = _("organisation event")
+        verbose_name_plural = _("organisation events")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return self.Action(self.action).label
+        except ValueError:
+            return self.action

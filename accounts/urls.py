@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -11,4 +13,36 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/mine/", views.organisation_mine, name="organisation_mine"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/members/",
+        views.organisation_members,
+        name="organisation_members",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/",
+        views.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/role/",
+        views.member_role,
+        name="member_role",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
 ]

@@ -8,11 +8,13 @@ from core import policies
 # (url name, label, who sees it)
 NAV = [
     ("applications:dashboard", _("My applications"), "applicant"),
-    ("grants:award_mine", _("My awards"), "applicant"),
+    ("accounts:organisation_mine", _("My organisations"), "applicant"),
+    ("reporting:award_mine", _("My awards"), "applicant"),
     ("reviews:queue", _("My reviews"), "reviewer"),
     ("grants:staff_round_list", _("Manage rounds"), "staff"),
     ("applications:staff_list", _("Applications"), "staff"),
-    ("grants:award_list", _("Awards"), "staff"),
+    ("reporting:award_list", _("Awards"), "staff"),
+    ("accounts:organisation_list", _("Organisations"), "oversight"),
     ("reporting:dashboard", _("Oversight"), "oversight"),
     ("reporting:findings", _("Findings"), "oversight"),
 ]

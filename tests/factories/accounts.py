@@ -1,9 +1,10 @@
 import factory
+from django.utils import timezone
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import Invitation, Membership, Organisation, Role, User
 from core.vocab import LegalForm
 
-__all__ = ["UserFactory", "OrganisationFactory", "MembershipFactory"]
+__all__ = ["UserFactory", "OrganisationFactory", "MembershipFactory", "InvitationFactory"]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -58,3 +59,16 @@ def _valid_corporate_number(base: int) -> str:
 
     base12 = f"{base:012d}"[-12:]
     return f"{corporate_number_check_digit(base12)}{base12}"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation not yet e-mailed (so it has no token yet: the
+    token is made when accounts.services.deliver_invitation sends it)."""
+
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.jp")
+    role = Membership.Role.MEMBER
+    expires_at = factory.LazyFunction(lambda: timezone.now() + Invitation.VALID_FOR)

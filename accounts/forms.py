@@ -1,0 +1,189 @@
+"""Input shape for registration, organisations and members. The rules that
+need the database (unique numbers, last owner) live in accounts.services."""
+
+import re
+import unicodedata
+
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.corporate_number import normalise_corporate_number, validate_corporate_number
+from core.vocab import corporate_number_required
+
+from .models import Membership, Organisation, User
+
+_KANA = re.compile(r"^[\u3041-\u3096\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$")
+_POSTAL_CODE = re.compile(r"^(\d{3})-?(\d{4})$")
+_PHONE = re.compile(r"^[0-9+()\- ]{6,30}$")
+
+
+def clean_kana(value: str) -> str:
+    """Half-width katakana become full-width; only kana and spaces pass."""
+    kana = unicodedata.normalize("NFKC", value or "").strip()
+    if kana and not _KANA.match(kana):
+        raise ValidationError(_("Write the name (kana) in katakana or hiragana."), code="kana")
+    return kana
+
+
+def clean_postal_code(value: str) -> str:
+    """〒 postal code as 123-4567; full-width digits and dashes accepted."""
+    value = unicodedata.normalize("NFKC", value or "").strip().replace("ー", "-").replace("−", "-")
+    if not value:
+        return ""
+    match = _POSTAL_CODE.match(value)
+    if not match:
+        raise ValidationError(
+            _("Enter the postal code as 7 digits, e.g. 100-8914."), code="postal_code"
+        )
+    return f"{match[1]}-{match[2]}"
+
+
+def clean_phone(value: str) -> str:
+    value = unicodedata.normalize("NFKC", value or "").strip()
+    if value and not _PHONE.match(value):
+        raise ValidationError(
+            _("Enter the phone number with digits and hyphens only."), code="phone"
+        )
+    return value
+
+
+def clean_corporate_number(value: str) -> str:
+    """法人番号, normalised (full-width digits, hyphens and spaces accepted)
+    and check-digit validated when given."""
+    number = normalise_corporate_number(value)
+    if number:
+        validate_corporate_number(number)
+    return number
+
+
+def corporate_number_missing_error() -> ValidationError:
+    return ValidationError(
+        _("A corporate number is required for this legal form."),
+        code="corporate_number_required",
+    )
+
+
+class RegistrationForm(BaseUserCreationForm):
+    """E-mail, full name and a password typed twice (Django's validators)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "full_name")
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class OrganisationForm(forms.ModelForm):
+    """An organisation's details. 法人番号 (corporate number) is normalised
+    here: full-width digits, hyphens and spaces are accepted."""
+
+    # Wider than the stored 13 digits so "1-2345-6789-0123" or full-width
+    # digits reach clean_corporate_number.
+    corporate_number = forms.CharField(
+        label=_("Corporate number"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "13 digits (法人番号). Required except for unincorporated groups (任意団体) "
+            "and other forms without legal personality."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "name",
+            "name_kana",
+            "legal_form",
+            "corporate_number",
+            "representative_name",
+            "representative_title",
+            "postal_code",
+            "prefecture",
+            "municipality",
+            "address",
+            "contact_email",
+            "phone",
+            "website",
+        )
+        help_texts = {
+            "name_kana": _("In katakana or hiragana, e.g. エヌピーオーホウジン ツナガリ."),
+            "postal_code": _("7 digits, e.g. 100-8914."),
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "postal_code": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "municipality": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name_kana"].required = True
+
+    def clean_name_kana(self):
+        return clean_kana(self.cleaned_data["name_kana"])
+
+    def clean_corporate_number(self):
+        return clean_corporate_number(self.cleaned_data["corporate_number"])
+
+    def clean_postal_code(self):
+        return clean_postal_code(self.cleaned_data["postal_code"])
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        legal_form = cleaned.get("legal_form")
+        if (
+            legal_form
+            and "corporate_number" not in self.errors
+            and not cleaned.get("corporate_number")
+            and corporate_number_required(legal_form)
+        ):
+            self.add_error("corporate_number", corporate_number_missing_error())
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # NOTE: the unique corporate number is a service rule
+        # (accounts.services) reported on the field; Django's model constraint
+        # check would report it as an anonymous form error. The form field
+        # above already checks the number's shape.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("corporate_number")
+        return exclude
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

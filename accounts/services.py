@@ -1,0 +1,415 @@
+"""Every write to users, organisations, memberships and invitations.
+
+Each change to an organisation leaves an OrganisationEvent row. Who may call
+what is asked in core.policies by the views and the API; these functions hold
+the rules that do not depend on who asks (corporate numbers, last owner).
+"""
+
+import hashlib
+import secrets
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
+from core.errors import DomainError
+from core.vocab import corporate_number_required
+
+from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
+from .tasks import send_invitation_email
+
+ORGANISATION_FIELDS = frozenset(
+    {
+        "name",
+        "name_kana",
+        "legal_form",
+        "corporate_number",
+        "representative_name",
+        "representative_title",
+        "postal_code",
+        "prefecture",
+        "municipality",
+        "address",
+        "contact_email",
+        "phone",
+        "website",
+    }
+)
+
+
+def _record(organisation, *, by, action, from_status="", to_status="", changes=None, reason=""):
+    return OrganisationEvent.objects.create(
+        organisation=organisation,
+        actor=by if getattr(by, "pk", None) else None,
+        action=action,
+        reason=reason,
+        from_status=from_status,
+        to_status=to_status,
+        changes=changes or {},
+    )
+
+
+def _taken_error() -> DomainError:
+    return DomainError(
+        _("This corporate number is already registered to another organisation."),
+        code="corporate_number_taken",
+        field="corporate_number",
+    )
+
+
+# --- Users ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_user(*, email: str, full_name: str, password: str) -> User:
+    """Anyone may register; a new account is an applicant. E-mail addresses
+    are unique whatever their case."""
+    email = (email or "").strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(
+            _("An account with this e-mail address already exists."),
+            code="email_taken",
+            field="email",
+        )
+    return User.objects.create_user(
+        email=email, full_name=full_name.strip(), password=password, role=Role.APPLICANT
+    )
+
+
+# --- Organisations --------------------------------------------------------------
+
+
+def _checked_corporate_number(values: dict, current: Organisation | None = None) -> str:
+    """法人番号 (corporate number) is required and check-digit valid for
+    incorporated forms, optional for 任意団体 and other groups, and unique."""
+    legal_form = values.get("legal_form", current.legal_form if current else "")
+    raw = values.get("corporate_number", current.corporate_number if current else "")
+    number = normalise_corporate_number(raw)
+    if not number:
+        if corporate_number_required(legal_form):
+            raise DomainError(
+                _("A corporate number is required for this legal form."),
+                code="corporate_number_required",
+                field="corporate_number",
+            )
+        return ""
+    if not is_valid_corporate_number(number):
+        raise DomainError(
+            _("The corporate number is not valid: it must be 13 digits with a correct check digit."),
+            code="corporate_number_invalid",
+            field="corporate_number",
+        )
+    others = Organisation.objects.filter(corporate_number=number)
+    if current is not None:
+        others = others.exclude(pk=current.pk)
+    if others.exists():
+        raise _taken_error()
+    return number
+
+
+def _check_fields(values: dict) -> None:
+    unknown = set(values) - ORGANISATION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def create_organisation(*, by: User, **values) -> Organisation:
+    """An applicant registers an organisation and becomes its first owner."""
+    _check_fields(values)
+    values["corporate_number"] = _checked_corporate_number(values)
+    try:
+        # A savepoint, so a concurrent registration of the same number is a
+        # refusal rather than a broken transaction.
+        with transaction.atomic():
+            organisation = Organisation.objects.create(**values)
+    except IntegrityError as error:
+        raise _taken_error() from error
+    Membership.objects.create(organisation=organisation, user=by, role=Membership.Role.OWNER)
+    _record(
+        organisation,
+        by=by,
+        action=OrganisationEvent.Action.CREATED,
+        to_status=Membership.Role.OWNER,
+        changes={"owner": by.email, "corporate_number": organisation.corporate_number},
+    )
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(*, organisation: Organisation, by: User, **values) -> Organisation:
+    """Owners edit the details; each change is kept with old and new value."""
+    _check_fields(values)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if "legal_form" in values or "corporate_number" in values:
+        values["corporate_number"] = _checked_corporate_number(values, current=organisation)
+    changes = {
+        field: [getattr(organisation, field), new]
+        for field, new in values.items()
+        if getattr(organisation, field) != new
+    }
+    if not changes:
+        return organisation
+    for field, (_old, new) in changes.items():
+        setattr(organisation, field, new)
+    try:
+        with transaction.atomic():
+            organisation.save(update_fields=[*changes, "updated_at"])
+    except IntegrityError as error:
+        raise _taken_error() from error
+    _record(organisation, by=by, action=OrganisationEvent.Action.UPDATED, changes=changes)
+    return organisation
+
+
+# --- Members --------------------------------------------------------------------
+
+
+def _locked(organisation: Organisation) -> Organisation:
+    """Lock the organisation: membership changes to one organisation queue."""
+    return Organisation.objects.select_for_update().get(pk=organisation.pk)
+
+
+def _check_role(role: str) -> None:
+    if role not in Membership.Role.values:
+        raise DomainError(_("Choose a role: owner or member."), code="bad_role", field="role")
+
+
+def _refuse_if_last_owner(membership: Membership) -> None:
+    """An organisation always keeps at least one owner."""
+    if membership.role != Membership.Role.OWNER:
+        return
+    owners = Membership.objects.owners().filter(organisation_id=membership.organisation_id)
+    if not owners.exclude(pk=membership.pk).exists():
+        raise DomainError(
+            _("The last owner cannot be removed or made a member; make someone else an owner first."),
+            code="last_owner",
+            field="role",
+        )
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, role: str, by: User) -> Membership:
+    """Owners make members owners and owners members, never the last owner."""
+    _check_role(role)
+    organisation = _locked(membership.organisation)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if role != Membership.Role.OWNER:
+        _refuse_if_last_owner(membership)
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    _record(
+        organisation,
+        by=by,
+        action=OrganisationEvent.Action.ROLE_CHANGED,
+        from_status=old,
+        to_status=role,
+        changes={"user_id": membership.user_id, "email": membership.user.email},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, by: User) -> None:
+    """Owners remove members; the last owner stays."""
+    organisation = _locked(membership.organisation)
+    membership = Membership.objects.select_related("user").get(pk=membership.pk)
+    _refuse_if_last_owner(membership)
+    _record(
+        organisation,
+        by=by,
+        action=OrganisationEvent.Action.MEMBER_REMOVED,
+        from_status=membership.role,
+        changes={"user_id": membership.user_id, "email": membership.user.email},
+    )
+    membership.delete()
+
+
+# --- Invitations ----------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invite_member(
+    *, organisation: Organisation, email: str, by: User, role: str = Membership.Role.MEMBER
+) -> Invitation:
+    """Owners invite by e-mail; the link is valid for 7 days. One open
+    invitation per address; an expired one is closed and replaced."""
+    _check_role(role)
+    organisation = _locked(organisation)
+    email = (email or "").strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise DomainError(
+            _("The person with this e-mail address is already a member."),
+            code="already_member",
+            field="email",
+        )
+    now = timezone.now()
+    open_invitation = organisation.invitations.filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+    if open_invitation is not None:
+        if open_invitation.expires_at > now:
+            raise DomainError(
+                _("An invitation to this e-mail address is still pending."),
+                code="already_invited",
+                field="email",
+            )
+        open_invitation.revoked_at = now
+        open_invitation.save(update_fields=["revoked_at", "updated_at"])
+        _record(
+            organisation,
+            by=by,
+            action=OrganisationEvent.Action.INVITATION_REVOKED,
+            reason="expired; replaced by a new invitation",
+            changes={"email": email, "invitation_id": open_invitation.pk},
+        )
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=by,
+        expires_at=now + Invitation.VALID_FOR,
+    )
+    _record(
+        organisation,
+        by=by,
+        action=OrganisationEvent.Action.MEMBER_INVITED,
+        to_status=role,
+        changes={"email": email, "invitation_id": invitation.pk},
+    )
+    transaction.on_commit(partial(send_invitation_email.delay, invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
+    """Owners withdraw a pending invitation; its link stops working."""
+    _locked(invitation.organisation)
+    invitation = Invitation.objects.get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.revoked_at:
+        raise DomainError(
+            _("This invitation is no longer pending."), code="invitation_not_pending"
+        )
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    _record(
+        invitation.organisation,
+        by=by,
+        action=OrganisationEvent.Action.INVITATION_REVOKED,
+        changes={"email": invitation.email, "invitation_id": invitation.pk},
+    )
+    return invitation
+
+
+@transaction.atomic
+def deliver_invitation(*, invitation_id: int) -> bool:
+    """Send the invitation e-mail once. The token is born here and only its
+    hash is kept; `sent_at` makes a second run a no-op. Returns whether an
+    e-mail went out."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or invitation.sent_at or not invitation.is_pending:
+        return False
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "sent_at", "updated_at"])
+    # NOTE: sent inside the transaction: if the mail server refuses, sent_at
+    # is rolled back and a retry sends the e-mail.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "organisation": invitation.organisation,
+            "url": settings.SITE_URL.rstrip("/")
+            + reverse("accounts:invitation", kwargs={"token": token}),
+        }
+        subject = render_to_string("accounts/email/invitation_subject.txt", context)
+        body = render_to_string("accounts/email/invitation_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [invitation.email])
+    return True
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    if not token:
+        return None
+    return (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def check_invitation(*, invitation: Invitation | None, user: User) -> Invitation:
+    """Refuse links that are unknown, used, withdrawn, expired, meant for
+    another address, or opened by an account that cannot join."""
+    from core.policies import can_accept_invitations
+
+    if invitation is None:
+        raise DomainError(
+            _("This invitation link is not valid. Check that you copied it completely."),
+            code="invitation_invalid",
+        )
+    status = invitation.status
+    if status == Invitation.Status.ACCEPTED:
+        raise DomainError(_("This invitation has already been used."), code="invitation_used")
+    if status == Invitation.Status.REVOKED:
+        raise DomainError(_("This invitation was withdrawn."), code="invitation_revoked")
+    if status == Invitation.Status.EXPIRED:
+        raise DomainError(
+            _("This invitation has expired. Ask an owner of the organisation to invite you again."),
+            code="invitation_expired",
+        )
+    if not can_accept_invitations(user):
+        raise DomainError(
+            _("Only applicant accounts can join an organisation."), code="not_applicant"
+        )
+    if user.email.lower() != invitation.email.lower():
+        raise DomainError(
+            _("This invitation was sent to another e-mail address. Log in with the address it was sent to."),
+            code="invitation_other_email",
+        )
+    if invitation.organisation.has_member(user):
+        raise DomainError(
+            _("You are already a member of this organisation."), code="already_member"
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, by: User) -> Membership:
+    """The invited person, logged in with the invited address, joins."""
+    invitation = invitation_for_token(token)
+    if invitation is not None:
+        _locked(invitation.organisation)
+        invitation = Invitation.objects.select_related("organisation").get(pk=invitation.pk)
+    check_invitation(invitation=invitation, user=by)
+    membership = Membership.objects.create(
+        organisation=invitation.organisation, user=by, role=invitation.role
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = by
+    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    _record(
+        invitation.organisation,
+        by=by,
+        action=OrganisationEvent.Action.MEMBER_JOINED,
+        to_status=invitation.role,
+        changes={"email": by.email, "user_id": by.pk, "invitation_id": invitation.pk},
+    )
+    return membership
