@@ -1,14 +1,19 @@
 """Every write to programmes and funding rounds, and every round transition."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.fiscal import wareki_fiscal_year_label
 
 from .models import ExpenseCategory, FundingRound, FundingRoundEvent, ScaleTier, Theme
+
+JST = ZoneInfo("Asia/Tokyo")
 
 # Fields whose change on a published round with applications needs a reason:
 # they decide who may apply and for how much.
@@ -38,6 +43,10 @@ ROUND_FIELDS = frozenset(
 
 
 def _jsonable(value):
+    if isinstance(value, datetime):
+        # NOTE: the same instant read from the database (UTC) and typed in a
+        # form (JST) must compare equal, so history is kept in Japan time.
+        return timezone.localtime(value, JST).isoformat() if timezone.is_aware(value) else value.isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if isinstance(value, list | tuple | set | frozenset):
@@ -50,7 +59,7 @@ def _record(funding_round, *, by, action, reason="", changes=None, from_status="
         funding_round=funding_round,
         actor=by if getattr(by, "pk", None) else None,
         action=action,
-        reason=reason or "",
+        reason=(reason or "").strip(),
         changes=changes or {},
         from_status=from_status,
         to_status=to_status,
@@ -90,6 +99,27 @@ def _check_round_values(values: dict) -> None:
             _("Total budget must be a positive whole number of yen."),
             code="budget_not_positive",
             field="budget_yen",
+        )
+    fiscal_year = values.get("fiscal_year")
+    if fiscal_year is not None and not 2000 <= fiscal_year <= 2100:
+        raise DomainError(
+            _("Fiscal year must be between 2000 and 2100."),
+            code="fiscal_year_range",
+            field="fiscal_year",
+        )
+    prefectures = values.get("min_prefectures")
+    if prefectures is not None and not 1 <= prefectures <= 47:
+        raise DomainError(
+            _("Minimum prefectures must be between 1 and 47."),
+            code="min_prefectures_range",
+            field="min_prefectures",
+        )
+    threshold = values.get("budget_change_threshold_percent")
+    if threshold is not None and not 0 <= threshold <= 100:
+        raise DomainError(
+            _("The budget change threshold must be between 0 and 100 percent."),
+            code="threshold_range",
+            field="budget_change_threshold_percent",
         )
     years = values.get("max_award_years")
     if years is not None and not 1 <= years <= 5:
@@ -138,7 +168,7 @@ def update_round(*, funding_round: FundingRound, by, reason: str = "", **values)
     if not changes:
         return funding_round
     merged = {f: getattr(funding_round, f) for f in ("opens_at", "closes_at")}
-    merged.update({k: v for k, v in values.items() if k in changes})
+    merged.update({k: v for k, v in values.items() if k in changes and k != "expense_categories"})
     _check_round_values(merged)
     if RULE_FIELDS & changes.keys():
         _require_reason_if_live(funding_round, reason, _("the rules"))
@@ -157,6 +187,16 @@ TIER_FIELDS = ("code", "name_ja", "name_en", "area_description", "ceiling_yen", 
 
 
 def _check_theme(values):
+    number = values.get("number")
+    if not isinstance(number, int) or number < 1:
+        raise DomainError(
+            _("Theme number must be a whole number of 1 or more."), code="theme_number_invalid",
+            field="number",
+        )
+    if not (values.get("title_ja") or "").strip():
+        raise DomainError(
+            _("Give the theme a Japanese title."), code="theme_title_missing", field="title_ja"
+        )
     lo, hi = values.get("min_awards"), values.get("max_awards")
     if lo is not None and hi is not None and lo > hi:
         raise DomainError(
@@ -167,11 +207,17 @@ def _check_theme(values):
 
 def _check_tier(values):
     ceiling = values.get("ceiling_yen")
-    if not isinstance(ceiling, int) or ceiling <= 0:
+    if isinstance(ceiling, bool) or not isinstance(ceiling, int) or ceiling <= 0:
         raise DomainError(
             _("Ceiling must be a positive whole number of yen."),
             code="ceiling_not_positive",
             field="ceiling_yen",
+        )
+    if not (values.get("code") or "").strip():
+        raise DomainError(_("Give the tier a code."), code="tier_code_missing", field="code")
+    if not (values.get("name_ja") or "").strip():
+        raise DomainError(
+            _("Give the tier a Japanese name."), code="tier_name_missing", field="name_ja"
         )
 
 
@@ -182,24 +228,45 @@ def _locked_round(funding_round):
     return funding_round
 
 
+def _own_part(funding_round, part, kind: str) -> None:
+    # SECURITY: a theme or tier id from a form must belong to the round the
+    # permission was checked on.
+    if part is not None and part.funding_round_id != funding_round.pk:
+        raise DomainError(
+            _("This %(kind)s belongs to another round.") % {"kind": kind}, code="wrong_round"
+        )
+
+
+def _unknown(values, allowed) -> None:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
 @transaction.atomic
 def save_theme(*, funding_round, by, theme: Theme | None = None, reason: str = "", **values) -> Theme:
     """Add or change a theme; on a live round with applications, with a reason."""
+    _unknown(values, THEME_FIELDS)
     funding_round = _locked_round(funding_round)
-    _check_theme(values)
+    _own_part(funding_round, theme, _("theme"))
     before = {f: getattr(theme, f) for f in THEME_FIELDS} if theme else {}
+    merged = {**before, **values}
+    _check_theme(merged)
     changes = {f: [before.get(f), v] for f, v in values.items() if before.get(f) != v}
-    if not changes:
+    if theme is not None and not changes:
         return theme
     _require_reason_if_live(funding_round, reason, _("the themes"))
+    taken = funding_round.themes.filter(number=merged["number"])
+    if theme is not None:
+        taken = taken.exclude(pk=theme.pk)
+    if taken.exists():
+        raise DomainError(
+            _("Theme number %(number)s is already used in this round.")
+            % {"number": merged["number"]},
+            code="theme_number_taken",
+            field="number",
+        )
     if theme is None:
-        if funding_round.themes.filter(number=values.get("number")).exists():
-            raise DomainError(
-                _("Theme number %(number)s is already used in this round.")
-                % {"number": values.get("number")},
-                code="theme_number_taken",
-                field="number",
-            )
         theme = Theme.objects.create(funding_round=funding_round, **values)
         action = "theme_added"
     else:
@@ -217,34 +284,43 @@ def delete_theme(*, theme: Theme, by, reason: str = "") -> None:
     """Remove a theme that no application has chosen."""
     funding_round = _locked_round(theme.funding_round)
     _require_reason_if_live(funding_round, reason, _("the themes"))
-    if hasattr(theme, "applications") and theme.applications.exists():
+    if theme.applications.exists():
         raise DomainError(
             _("Applications have chosen this theme; it cannot be removed."), code="theme_in_use"
         )
     _record(funding_round, by=by, action="theme_removed", reason=reason,
             changes={"theme": theme.number, "title_ja": theme.title_ja})
-    theme.delete()
+    try:
+        theme.delete()
+    except ProtectedError as error:  # e.g. an award names the theme
+        raise DomainError(
+            _("Applications have chosen this theme; it cannot be removed."), code="theme_in_use"
+        ) from error
 
 
 @transaction.atomic
 def save_tier(*, funding_round, by, tier: ScaleTier | None = None, reason: str = "", **values) -> ScaleTier:
     """Add or change a scale tier and its ceiling; live rounds need a reason."""
+    _unknown(values, TIER_FIELDS)
     funding_round = _locked_round(funding_round)
-    merged = {f: getattr(tier, f) for f in TIER_FIELDS} if tier else {}
-    before = dict(merged)
-    merged.update(values)
+    _own_part(funding_round, tier, _("scale tier"))
+    before = {f: getattr(tier, f) for f in TIER_FIELDS} if tier else {}
+    merged = {**before, **values}
     _check_tier(merged)
     changes = {f: [before.get(f), v] for f, v in values.items() if before.get(f) != v}
-    if not changes:
+    if tier is not None and not changes:
         return tier
     _require_reason_if_live(funding_round, reason, _("the ceilings"))
+    taken = funding_round.tiers.filter(code=merged["code"])
+    if tier is not None:
+        taken = taken.exclude(pk=tier.pk)
+    if taken.exists():
+        raise DomainError(
+            _("Tier code %(code)s is already used in this round.") % {"code": merged["code"]},
+            code="tier_code_taken",
+            field="code",
+        )
     if tier is None:
-        if funding_round.tiers.filter(code=values.get("code")).exists():
-            raise DomainError(
-                _("Tier code %(code)s is already used in this round.") % {"code": values.get("code")},
-                code="tier_code_taken",
-                field="code",
-            )
         tier = ScaleTier.objects.create(funding_round=funding_round, **values)
         action = "tier_added"
     else:
@@ -262,13 +338,18 @@ def delete_tier(*, tier: ScaleTier, by, reason: str = "") -> None:
     """Remove a tier that no application has chosen."""
     funding_round = _locked_round(tier.funding_round)
     _require_reason_if_live(funding_round, reason, _("the ceilings"))
-    if hasattr(tier, "applications") and tier.applications.exists():
+    if tier.applications.exists():
         raise DomainError(
             _("Applications have chosen this tier; it cannot be removed."), code="tier_in_use"
         )
     _record(funding_round, by=by, action="tier_removed", reason=reason,
             changes={"tier": tier.code, "ceiling_yen": tier.ceiling_yen})
-    tier.delete()
+    try:
+        tier.delete()
+    except ProtectedError as error:  # e.g. an award names the tier
+        raise DomainError(
+            _("Applications have chosen this tier; it cannot be removed."), code="tier_in_use"
+        ) from error
 
 
 # --- Transitions ----------------------------------------------------------------
@@ -342,17 +423,24 @@ def _shift_years(moment, years: int):
         return (moment - timedelta(days=1)).replace(year=moment.year + years)
 
 
+def _retitle(title: str, old_year: int, new_year: int) -> str:
+    """令和5年度 … 2023 becomes 令和8年度 … 2026 in a copied title."""
+    title = title.replace(wareki_fiscal_year_label(old_year), wareki_fiscal_year_label(new_year))
+    return title.replace(str(old_year), str(new_year))
+
+
 @transaction.atomic
 def copy_round(*, source: FundingRound, by, fiscal_year: int | None = None) -> FundingRound:
     """Start a new draft from an earlier round: same themes, tiers, expenses and
     rules, dates moved by the difference in fiscal years."""
-    fiscal_year = fiscal_year or source.fiscal_year + 1
+    fiscal_year = source.fiscal_year + 1 if fiscal_year is None else fiscal_year
+    _check_round_values({"fiscal_year": fiscal_year})
     shift = fiscal_year - source.fiscal_year
     copy = FundingRound.objects.create(
         programme=source.programme,
         fiscal_year=fiscal_year,
-        title_ja=source.title_ja.replace(f"{source.fiscal_year}", f"{fiscal_year}"),
-        title_en=source.title_en.replace(f"{source.fiscal_year}", f"{fiscal_year}"),
+        title_ja=_retitle(source.title_ja, source.fiscal_year, fiscal_year),
+        title_en=_retitle(source.title_en, source.fiscal_year, fiscal_year),
         description_ja=source.description_ja,
         description_en=source.description_en,
         opens_at=_shift_years(source.opens_at, shift),

@@ -27,6 +27,11 @@ def can_create_round_in(user, programme) -> bool:
     return is_programme_staff(user, programme)
 
 
+def can_view_round_history(user, funding_round) -> bool:
+    """A round's history (who changed what, and why): staff and oversight."""
+    return sees_all_programmes(user)
+
+
 def programmes_managed_by(user) -> Q:
     if not is_staff_user(user):
         return NOTHING
@@ -39,4 +44,5 @@ RULES = {
     "grants.view_round": can_view_round,
     "grants.manage_round": can_manage_round,
     "grants.create_round": can_create_round_in,
+    "grants.view_round_history": can_view_round_history,
 }

@@ -1,0 +1,216 @@
+"""Input shape of the round pages. Rules live in grants.services: these forms
+only turn typed text into values (yen, Japan time) and never save."""
+
+import unicodedata
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.vocab import LegalForm
+
+from .models import ExpenseCategory, FundingRound
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+class YenField(forms.IntegerField):
+    """Whole yen. Accepts 2,000,000 / ２００００００ / ¥2,000,000 / 2000000円."""
+
+    # A text input: number inputs refuse the thousands separators people type.
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = unicodedata.normalize("NFKC", value)
+            for mark in (",", "¥", "￥", "円", " "):
+                value = value.replace(mark, "")
+        return super().to_python(value)
+
+
+class JapanDateTimeField(forms.DateTimeField):
+    """A datetime-local input read and shown in Japan time (Asia/Tokyo),
+    whatever time zone is active."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Japan time (JST), e.g. 2023-05-31 17:00."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        with timezone.override(JST):
+            return super().prepare_value(value)
+
+    def to_python(self, value):
+        with timezone.override(JST):
+            return super().to_python(value)
+
+
+def _reason_field():
+    return forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when the round is published and has applications; "
+            "kept in the round's history."
+        ),
+    )
+
+
+class RoundForm(forms.Form):
+    """Fields of a funding round, shared by the create and edit pages."""
+
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year"), help_text=_("Gregorian year in which the fiscal year starts, e.g. 2023.")
+    )
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    description_ja = forms.CharField(
+        label=_("Description (Japanese)"), required=False, widget=forms.Textarea
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), required=False, widget=forms.Textarea
+    )
+    opens_at = JapanDateTimeField(label=_("Opens at"))
+    closes_at = JapanDateTimeField(label=_("Closes at"))
+    budget_yen = YenField(
+        label=_("Total budget (yen)"), help_text=_("Whole yen, e.g. 115,000,000.")
+    )
+    max_award_years = forms.IntegerField(
+        label=_("Maximum award years"), help_text=_("1 to 5 fiscal years.")
+    )
+    ceiling_basis = forms.ChoiceField(
+        label=_("The ceiling applies"), choices=FundingRound.CeilingBasis.choices,
+        widget=forms.RadioSelect,
+    )
+    expense_categories = forms.ModelMultipleChoiceField(
+        label=_("Eligible expense categories"),
+        queryset=ExpenseCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    allowed_legal_forms = forms.MultipleChoiceField(
+        label=_("Allowed legal forms"),
+        choices=LegalForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none to let every legal form apply."),
+    )
+    consortium_allowed = forms.BooleanField(label=_("Consortia may apply"), required=False)
+    min_prefectures = forms.IntegerField(
+        label=_("Minimum prefectures of activity area"),
+        help_text=_("1 to 47. A nationwide activity area satisfies any minimum."),
+    )
+    budget_change_threshold_percent = forms.IntegerField(
+        label=_("Budget change threshold (%)"),
+        help_text=_("Moves between expense categories up to this share are approved automatically."),
+    )
+
+    round_fields = (
+        "fiscal_year", "title_ja", "title_en", "description_ja", "description_en", "opens_at",
+        "closes_at", "budget_yen", "max_award_years", "ceiling_basis", "expense_categories",
+        "allowed_legal_forms", "consortium_allowed", "min_prefectures",
+        "budget_change_threshold_percent",
+    )
+
+    def __init__(self, *args, funding_round: FundingRound | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = ExpenseCategory.objects.filter(is_active=True)
+        if funding_round is not None:
+            # Keep categories a round already uses even after they are retired.
+            categories = categories | ExpenseCategory.objects.filter(rounds=funding_round)
+        self.fields["expense_categories"].queryset = categories.distinct().order_by(
+            "sort_order", "code"
+        )
+
+    def round_values(self) -> dict:
+        """Keyword arguments for grants.services.create_round / update_round."""
+        values = {name: self.cleaned_data[name] for name in self.round_fields}
+        values["allowed_legal_forms"] = list(values["allowed_legal_forms"])
+        values["expense_categories"] = list(values["expense_categories"])
+        return values
+
+    @staticmethod
+    def initial_for(funding_round: FundingRound) -> dict:
+        initial = {name: getattr(funding_round, name) for name in RoundForm.round_fields
+                   if name != "expense_categories"}
+        initial["expense_categories"] = list(funding_round.expense_categories.all())
+        return initial
+
+
+class RoundCreateForm(RoundForm):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+
+    field_order = ["programme"]
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class RoundEditForm(RoundForm):
+    reason = _reason_field()
+
+
+class ThemeForm(forms.Form):
+    number = forms.IntegerField(label=_("Number"), min_value=1)
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
+    example_activities = forms.CharField(
+        label=_("Example activities"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    min_awards = forms.IntegerField(
+        label=_("Target number of awards: minimum"), required=False, min_value=0
+    )
+    max_awards = forms.IntegerField(
+        label=_("Target number of awards: maximum"), required=False, min_value=0
+    )
+    reason = _reason_field()
+
+    part_fields = ("number", "title_ja", "title_en", "example_activities", "min_awards", "max_awards")
+
+    def part_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.part_fields}
+
+
+class TierForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Code"), max_length=30, help_text=_("Short id, e.g. municipal.")
+    )
+    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=100)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
+    area_description = forms.CharField(label=_("Area"), max_length=200, required=False)
+    ceiling_yen = YenField(label=_("Ceiling (yen)"), help_text=_("Whole yen, e.g. 2,000,000."))
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+    reason = _reason_field()
+
+    part_fields = ("code", "name_ja", "name_en", "area_description", "ceiling_yen", "sort_order")
+
+    def part_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.part_fields}
+
+
+class ReasonForm(forms.Form):
+    reason = _reason_field()
+
+
+class TransitionForm(forms.Form):
+    ACTIONS = ("open", "close", "start_review", "decide", "archive")
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    reason = _reason_field()
+
+
+class CopyRoundForm(forms.Form):
+    fiscal_year = forms.IntegerField(
+        label=_("Fiscal year of the copy"),
+        help_text=_("Dates move by the difference in years; the copy starts as a draft."),
+    )
