@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.JapaneseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -208,6 +209,12 @@ CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is redelivered; task
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# Report reminders: hourly, so the 17:00 JST overdue moment is noticed the same
+# day; reporting.reminders sends each reminder once per due date.
+CELERY_BEAT_SCHEDULE["reporting-report-reminders"] = {
+    "task": "reporting.tasks.send_report_reminders",
+    "schedule": 3600.0,
+}
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
@@ -232,6 +239,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each choice set so they do not collide.
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStatusEnum": "grants.models.FundingRound.Status",
+        "LegalFormEnum": "core.vocab.LegalForm",
+        "PrefectureEnum": "core.prefectures.Prefecture",
+    },
 }
 
 # --- Security (on by default outside DEBUG) -------------------------------------

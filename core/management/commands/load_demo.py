@@ -10,12 +10,23 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
     help = "Create demo programmes, rounds, users and organisations (safe to run again)."
 
     def handle(self, *args, **options):
+        # NOTE: demo e-mails (receipts, invitations) stay in memory instead of
+        # flooding the console of `make run`.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            logins = self._load_all()
+        if logins:
+            self.stdout.write(self.style.SUCCESS("Demo logins (e-mail / password / role):"))
+            for email, password, role in logins:
+                self.stdout.write(f"  {email:<32} {password:<14} {role}")
+
+    def _load_all(self) -> list[tuple[str, str, str]]:
         logins: list[tuple[str, str, str]] = []
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
@@ -24,7 +35,4 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module = import_module(module_name)
                 logins.extend(module.load(self.stdout) or [])
-        if logins:
-            self.stdout.write(self.style.SUCCESS("Demo logins (e-mail / password / role):"))
-            for email, password, role in logins:
-                self.stdout.write(f"  {email:<32} {password:<14} {role}")
+        return logins
