@@ -85,8 +85,9 @@ class Application(TimeStampedModel):
     # Optimistic lock: every saved edit increments it; a stale save is refused.
     lock_version = models.PositiveIntegerField(_("edit version"), default=1)
 
+    # Given at the first submission: <PROGRAMME>-<fiscal year>-<sequence>.
     receipt_number = models.CharField(
-        _("receipt number"), max_length=30, blank=True, db_index=True
+        _("receipt number"), max_length=50, blank=True, db_index=True
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     screening_note = models.TextField(_("screening note"), blank=True)
@@ -185,11 +186,15 @@ class ApplicationVersion(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField(_("version"))
     content = models.JSONField(_("content"))
-    receipt_number = models.CharField(_("receipt number"), max_length=30)
+    receipt_number = models.CharField(_("receipt number"), max_length=50)
     submitted_at = models.DateTimeField(_("submitted at"))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A client's retry of the same submission carries the same key.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    # Set by the confirmation e-mail task, so a rerun sends nothing.
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("application version")
@@ -197,6 +202,7 @@ class ApplicationVersion(models.Model):
         ordering = ["application", "number"]
         constraints = [
             models.UniqueConstraint(fields=["application", "number"], name="application_version_unique"),
+            models.UniqueConstraint(fields=["receipt_number"], name="application_version_receipt_unique"),
         ]
 
     def __str__(self) -> str:
@@ -209,6 +215,7 @@ class Attachment(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -217,6 +224,27 @@ class Attachment(TimeStampedModel):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ReceiptCounter(models.Model):
+    """Last receipt sequence used per programme and fiscal year (受付番号)."""
+
+    programme = models.ForeignKey("grants.Programme", on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+        verbose_name_plural = _("receipt counters")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "fiscal_year"], name="receipt_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}-{self.fiscal_year}: {self.last_number}"
 
 
 class ApplicationEvent(EventModel):

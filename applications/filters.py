@@ -1,0 +1,91 @@
+"""The staff list filters, shared by the screening page, its exports and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.prefectures import Prefecture
+from core.vocab import LegalForm
+from grants.models import FundingRound, ScaleTier, Theme
+
+from .models import Application
+
+
+class _RoundLabelledField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.funding_round.title} — {obj}"
+
+
+class _RoundLabelledChoiceFilter(django_filters.ModelChoiceFilter):
+    """Themes and tiers belong to a round; name the round in the option."""
+
+    field_class = _RoundLabelledField
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="search", label=_("Search (title, organisation, receipt number)")
+    )
+    funding_round = django_filters.ModelChoiceFilter(
+        label=_("Funding round"), queryset=FundingRound.objects.select_related("programme"),
+    )
+    theme = _RoundLabelledChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.select_related("funding_round"),
+    )
+    tier = _RoundLabelledChoiceFilter(
+        label=_("Scale tier"), queryset=ScaleTier.objects.select_related("funding_round"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Application.Status.choices)
+    prefecture = django_filters.ChoiceFilter(
+        label=_("Prefecture (organisation or activity area)"), choices=Prefecture.choices,
+        method="in_prefecture",
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label=_("Legal form"), field_name="organisation__legal_form", choices=LegalForm.choices,
+    )
+    min_yen = django_filters.NumberFilter(
+        label=_("Requested amount from (yen)"), field_name="requested_yen", lookup_expr="gte",
+    )
+    max_yen = django_filters.NumberFilter(
+        label=_("Requested amount up to (yen)"), field_name="requested_yen", lookup_expr="lte",
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("submitted_at", "submitted_at"),
+            ("requested_yen", "requested_yen"),
+            ("title", "title"),
+            ("organisation__name", "organisation"),
+            ("receipt_number", "receipt_number"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "submitted_at": _("Submitted at"),
+            "requested_yen": _("Requested amount"),
+            "title": _("Title"),
+            "organisation__name": _("Organisation"),
+            "receipt_number": _("Receipt number"),
+            "status": _("Status"),
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields: list = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(organisation__name__icontains=value)
+            | Q(organisation__name_kana__icontains=value)
+            | Q(receipt_number__icontains=value)
+        )
+
+    def in_prefecture(self, queryset, name, value):
+        # The activity area is a JSON list of codes; match the quoted code.
+        return queryset.filter(
+            Q(organisation__prefecture=value) | Q(prefectures__icontains=f'"{value}"')
+        )
