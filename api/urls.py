@@ -4,7 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from . import applications, grants, organisations, reviews
+from . import (
+    applications,
+    awards,
+    findings,
+    grants,
+    organisations,
+    outcomes,
+    reports,
+    reviews,
+)
 
 v1 = [
     path("auth/token/", obtain_auth_token, name="token"),
@@ -12,6 +21,10 @@ v1 = [
     *organisations.urlpatterns,
     *applications.urlpatterns,
     *reviews.urlpatterns,
+    *awards.urlpatterns,
+    *reports.urlpatterns,
+    *findings.urlpatterns,
+    *outcomes.urlpatterns,
 ]
 
 urlpatterns = [

@@ -13,6 +13,7 @@ NAV = [
     ("reviews:queue", _("My reviews"), "reviewer"),
     ("grants:staff_round_list", _("Manage rounds"), "staff"),
     ("applications:staff_list", _("Applications"), "staff"),
+    ("reviews:round_list", _("Reviews"), "oversight"),
     ("reporting:award_list", _("Awards"), "staff"),
     ("accounts:organisation_list", _("Organisations"), "oversight"),
     ("reporting:dashboard", _("Oversight"), "oversight"),

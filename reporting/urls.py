@@ -1,5 +1,38 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("awards/", views.award_list, name="award_list"),
+    path("awards/mine/", views.award_mine, name="award_mine"),
+    path("awards/<int:pk>/", views.award_detail, name="award_detail"),
+    path("awards/<int:pk>/status/", views.award_status, name="award_status"),
+    path("awards/<int:pk>/continuation/", views.continuation, name="continuation"),
+    path("years/<int:pk>/start/", views.year_start, name="year_start"),
+    path("years/<int:pk>/budget/", views.year_budget, name="year_budget"),
+    path("years/<int:pk>/payments/schedule/", views.payment_schedule, name="payment_schedule"),
+    path("years/<int:pk>/payments/record/", views.payment_record, name="payment_record"),
+    path("years/<int:pk>/settle/", views.year_settle, name="year_settle"),
+    path("years/<int:pk>/change-requests/new/", views.change_request_new,
+         name="change_request_new"),
+    path("change-requests/<int:pk>/decide/", views.change_request_decide,
+         name="change_request_decide"),
+    path("change-requests/<int:pk>/withdraw/", views.change_request_withdraw,
+         name="change_request_withdraw"),
+    path("deadlines/<int:pk>/due/", views.deadline_due, name="deadline_due"),
+    path("deadlines/<int:pk>/report/", views.report_start, name="report_start"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/autosave/", views.report_autosave, name="report_autosave"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("reports/<int:pk>/personal-data/", views.report_personal_data,
+         name="report_personal_data"),
+    path("reports/<int:pk>/versions/<int:number>/", views.report_version, name="report_version"),
+    path("reports/<int:pk>/versions/<int:number>/pdf/", views.report_pdf, name="report_pdf"),
+]
+
+from .findings_urls import urlpatterns as findings_urlpatterns  # noqa: E402
+
+urlpatterns += findings_urlpatterns

@@ -1,5 +1,17 @@
 """grants models: programmes and rounds (rounds.py); awards (awards.py)."""
 
+from .awards import (
+    Award,
+    AwardBudgetLine,
+    AwardEvent,
+    AwardYear,
+    BudgetChangeRequest,
+    ContinuationDecision,
+    Payment,
+    ReportDeadline,
+    ReportingDefaults,
+    ScheduledPayment,
+)
 from .rounds import (
     ExpenseCategory,
     FundingRound,
@@ -11,6 +23,16 @@ from .rounds import (
 )
 
 __all__ = [
+    "Award",
+    "AwardBudgetLine",
+    "AwardEvent",
+    "AwardYear",
+    "BudgetChangeRequest",
+    "ContinuationDecision",
+    "Payment",
+    "ReportDeadline",
+    "ReportingDefaults",
+    "ScheduledPayment",
     "ExpenseCategory",
     "FundingRound",
     "FundingRoundEvent",

@@ -1,0 +1,91 @@
+"""Admin for reports. Feature tags are a managed list staff edit here;
+reports, versions, events and reminders are read-only, because every change
+goes through reporting/services.py and leaves an event. Award models are
+registered by grants/admin.py (round reporting defaults included)."""
+
+from django.contrib import admin
+
+from accounts.admin import ReadOnlyAdmin
+
+from .models import (
+    ExpenseActual,
+    FeatureTag,
+    IndicatorActual,
+    ProgressReport,
+    ReminderLog,
+    ReportActivity,
+    ReportEvent,
+    ReportVersion,
+)
+
+
+@admin.register(FeatureTag)
+class FeatureTagAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ja", "name_en", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name_ja", "name_en"]
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ActivityInline(_ReadOnlyInline):
+    model = ReportActivity
+    fields = ["name", "sessions_held", "participants_total"]
+    readonly_fields = fields
+
+
+class IndicatorInline(_ReadOnlyInline):
+    model = IndicatorActual
+    fields = ["name", "unit", "target", "actual", "note"]
+    readonly_fields = fields
+
+
+class ExpenseInline(_ReadOnlyInline):
+    model = ExpenseActual
+    fields = ["expense_category", "actual_yen", "explanation"]
+    readonly_fields = fields
+
+
+class VersionInline(_ReadOnlyInline):
+    model = ReportVersion
+    fields = ["number", "submitted_at", "submitted_by"]
+    readonly_fields = fields
+
+
+class EventInline(_ReadOnlyInline):
+    model = ReportEvent
+    fields = ["at", "actor", "action", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "award", "kind", "fiscal_year", "status", "last_submitted_at"]
+    list_filter = ["kind", "status", "fiscal_year"]
+    search_fields = ["award__award_number", "award__title", "award__organisation__name"]
+    list_select_related = ["award"]
+    inlines = [ActivityInline, IndicatorInline, ExpenseInline, VersionInline, EventInline]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    list_display = ["deadline", "kind", "days_before", "due_on", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["deadline"]
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "report", "actor", "action", "from_status", "to_status"]
+    list_filter = ["action"]
+    list_select_related = ["report", "actor"]

@@ -1,0 +1,80 @@
+"""E-mails about reports: reminders, submission receipts, review results."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from grants.models import ReportDeadline
+
+from .models import ProgressReport, ReminderLog
+
+
+def organisation_emails(organisation) -> list[str]:
+    emails = [organisation.contact_email] if organisation.contact_email else []
+    for email in organisation.memberships.values_list("user__email", flat=True):
+        if email and email not in emails:
+            emails.append(email)
+    return emails
+
+
+def staff_emails(programme) -> list[str]:
+    return sorted(e for e in programme.staff.values_list("email", flat=True) if e)
+
+
+def reminder_recipients(deadline: ReportDeadline, kind: str) -> list[str]:
+    if kind == ReminderLog.Kind.OVERDUE_STAFF:
+        return staff_emails(deadline.award.funding_round.programme)
+    return organisation_emails(deadline.award.organisation)
+
+
+def _award_url(award) -> str:
+    return settings.SITE_URL + reverse("reporting:award_detail", args=[award.pk])
+
+
+def send_reminder(deadline: ReportDeadline, kind: str, days_before: int, recipients) -> None:
+    if not recipients:
+        return
+    subjects = {
+        ReminderLog.Kind.BEFORE: _("[Reminder] %(report)s is due in %(days)s days"),
+        ReminderLog.Kind.DUE_TODAY: _("[Reminder] %(report)s is due today"),
+        ReminderLog.Kind.OVERDUE_ORGANISATION: _("[Overdue] %(report)s has not been submitted"),
+        ReminderLog.Kind.OVERDUE_STAFF: _("[Overdue] %(report)s of %(award)s has not been submitted"),
+    }
+    context = {
+        "deadline": deadline, "award": deadline.award, "kind": kind, "days": days_before,
+        "url": _award_url(deadline.award), "report": deadline.get_kind_display(),
+    }
+    subject = subjects[kind] % {
+        "report": deadline.get_kind_display(), "days": days_before,
+        "award": deadline.award.award_number,
+    }
+    body = render_to_string("reporting/email/reminder.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+def report_submitted(report: ProgressReport, version: int) -> None:
+    recipients = staff_emails(report.award.funding_round.programme)
+    if not recipients:
+        return
+    subject = _("%(award)s: %(report)s submitted (version %(version)s)") % {
+        "award": report.award.award_number, "report": report.get_kind_display(),
+        "version": version,
+    }
+    body = render_to_string("reporting/email/report_event.txt", {
+        "report": report, "url": _award_url(report.award), "version": version,
+    })
+    send_mail(subject, body, None, recipients)
+
+
+def report_reviewed(report: ProgressReport) -> None:
+    recipients = organisation_emails(report.award.organisation)
+    subject = _("%(award)s: %(report)s is now %(status)s") % {
+        "award": report.award.award_number, "report": report.get_kind_display(),
+        "status": report.get_status_display(),
+    }
+    body = render_to_string("reporting/email/report_event.txt", {
+        "report": report, "url": _award_url(report.award),
+    })
+    send_mail(subject, body, None, recipients)

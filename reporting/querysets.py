@@ -1,0 +1,18 @@
+from django.db import models
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from core.policies import reports_visible_to
+
+        return self.filter(reports_visible_to(user))
+
+    def handed_in(self):
+        """Submitted at least once (submitted, in revision or accepted)."""
+        return self.exclude(status="draft")
+
+    def accepted(self):
+        return self.filter(status="accepted")
+
+    def in_fiscal_year(self, year: int):
+        return self.filter(fiscal_year=year)

@@ -1,0 +1,514 @@
+"""Award and report pages. Thin: scope (404), policy (403), then a service.
+
+Organisations see their awards (`award_mine`) and write their reports;
+programme staff manage awards and review reports; oversight reads all.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core import policies
+from core.errors import DomainError, StaleVersion
+from core.views import get_visible_or_404, require_perm, run_service
+from grants import award_services
+from grants.models import Award, AwardYear, BudgetChangeRequest, ReportDeadline
+
+from . import forms, queries, services
+from .models import ProgressReport, ReportVersion
+from .pdf import report_pdf as build_report_pdf
+
+EVENT_LABELS = {
+    "created": _lazy("Award made"),
+    "status": _lazy("Status changed"),
+    "year_state": _lazy("Fiscal year moved"),
+    "budget_set": _lazy("Budget set"),
+    "continuation": _lazy("Continuation decided"),
+    "payment_scheduled": _lazy("Payment scheduled"),
+    "payment_recorded": _lazy("Payment recorded"),
+    "settled": _lazy("Amount confirmed (額の確定)"),
+    "change_requested": _lazy("Budget change requested"),
+    "change_decided": _lazy("Budget change decided"),
+    "budget_changed": _lazy("Budget changed"),
+    "due_date_changed": _lazy("Due date changed"),
+    "terms_changed": _lazy("Terms changed"),
+}
+
+# --- Award pages -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def award_list(request):
+    """Staff and oversight: every award, filtered, with paid and overdue."""
+    if not policies.can_list_awards(request.user):
+        raise PermissionDenied
+    form = forms.AwardFilterForm(request.GET or None)
+    awards = queries.awards_for_list(request.user, **(form.filters() if request.GET else {}))
+    return render(request, "reporting/award_list.html", {"form": form, "awards": awards})
+
+
+@require_http_methods(["GET"])
+def award_mine(request):
+    """The awards of the user's organisations, with what is due next."""
+    awards = (
+        Award.objects.visible_to(request.user)
+        .filter(organisation__memberships__user=request.user)
+        .select_related("organisation", "funding_round")
+        .prefetch_related("years", "deadlines__report")
+        .distinct()
+    )
+    return render(request, "reporting/award_mine.html", {"awards": awards})
+
+
+def _award_for(request, pk) -> Award:
+    try:
+        return queries.award_detail(Award.objects.visible_to(request.user), pk=pk)
+    except Award.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@require_http_methods(["GET"])
+def award_detail(request, pk):
+    """The whole multi-year history of an award on one screen."""
+    award = _award_for(request, pk)
+    user = request.user
+    may_manage = user.has_perm("grants.manage_award", award)
+    years = list(award.years.all())
+    later_planned = [y.fiscal_year for y in years[1:] if y.state == AwardYear.State.PLANNED]
+    categories = list(award.funding_round.expense_categories.all()) if may_manage else []
+    continuations = {c.fiscal_year: c for c in award.continuations.all()}
+    now = timezone.now()
+    deadlines = [
+        {"deadline": d, "report": getattr(d, "report", None),
+         "overdue": queries.is_overdue(d, getattr(d, "report", None), now)}
+        for d in award.deadlines.all()
+    ]
+    year_forms = {}
+    if may_manage:
+        for year in years:
+            prefix = f"y{year.pk}"
+            year_forms[year.pk] = {
+                "schedule": forms.SchedulePaymentForm(prefix=prefix + "s"),
+                "record": forms.RecordPaymentForm(prefix=prefix + "r"),
+                "settle": forms.SettleForm(prefix=prefix + "c",
+                                           initial={"confirmed_yen": year.approved_yen}),
+                "budget": forms.YearBudgetForm(
+                    prefix=prefix + "b", categories=categories,
+                    initial_amounts={line.expense_category_id: line.approved_yen
+                                     for line in year.budget_lines.all()},
+                ),
+            }
+    return render(request, "reporting/award_detail.html", {
+        "award": award,
+        "years": years,
+        "year_rows": [
+            {"year": y, "forms": year_forms.get(y.pk), "continuation": continuations.get(y.fiscal_year),
+             "budget_editable": award_services.year_budget_editable(y, is_first=i == 0)}
+            for i, y in enumerate(years)
+        ],
+        "budget": queries.budget_vs_actual(award),
+        "deadlines": deadlines,
+        "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in award.events.all()],
+        "may_manage": may_manage,
+        "may_request_change": user.has_perm("grants.request_budget_change", award),
+        "may_start_report": award.organisation.has_member(user),
+        "continuation_form": forms.ContinuationForm(years=later_planned) if later_planned else None,
+        "status_form": forms.AwardStatusForm(prefix="st"),
+        "due_form_prefix": "due",
+    })
+
+
+def _managed_award(request, pk) -> Award:
+    award = get_visible_or_404(Award.objects.select_related("funding_round__programme"),
+                               request.user, pk=pk)
+    require_perm(request.user, "grants.manage_award", award)
+    return award
+
+
+def _managed_year(request, pk) -> AwardYear:
+    year = get_object_or_404(
+        AwardYear.objects.select_related("award", "award__funding_round__programme")
+        .filter(award__in=Award.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    require_perm(request.user, "grants.manage_award", year.award)
+    return year
+
+
+def _back(award, anchor: str = ""):
+    return redirect(reverse("reporting:award_detail", args=[award.pk]) + anchor)
+
+
+def _invalid(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _run_form(request, form, action, *, success, values):
+    """Validate the form's shape, then run the service with `values(data)`."""
+    if not form.is_valid():
+        _invalid(request, form)
+        return None
+    return run_service(request, action, success=success, **values(form.cleaned_data))
+
+
+@require_POST
+def award_status(request, pk):
+    award = _managed_award(request, pk)
+    form = forms.AwardStatusForm(request.POST, prefix="st")
+    _run_form(request, form, award_services.change_award_status,
+              success=_("The award status was changed."),
+              values=lambda d: {"award": award, "to": d["to"], "reason": d["reason"],
+                                "by": request.user})
+    return _back(award)
+
+
+@require_POST
+def continuation(request, pk):
+    award = _managed_award(request, pk)
+    years = list(award.years.values_list("fiscal_year", flat=True))
+    form = forms.ContinuationForm(request.POST, years=years)
+    _run_form(request, form, award_services.record_continuation,
+              success=_("The continuation decision was recorded."),
+              values=lambda d: {"award": award, "fiscal_year": d["fiscal_year"],
+                                "decision": d["decision"], "reason": d["reason"],
+                                "by": request.user})
+    return _back(award, "#years")
+
+
+@require_POST
+def year_start(request, pk):
+    year = _managed_year(request, pk)
+    run_service(request, award_services.start_award_year, award_year=year, by=request.user,
+                success=_("The fiscal year has started."))
+    return _back(year.award, f"#year-{year.fiscal_year}")
+
+
+@require_POST
+def year_budget(request, pk):
+    year = _managed_year(request, pk)
+    categories = list(year.award.funding_round.expense_categories.all())
+    form = forms.YearBudgetForm(request.POST, prefix=f"y{year.pk}b", categories=categories)
+    _run_form(request, form, award_services.set_year_budget, success=_("The budget was saved."),
+              values=lambda d: {"award_year": year, "amounts": form.amounts(),
+                                "reason": d.get("reason", ""), "by": request.user})
+    return _back(year.award, f"#year-{year.fiscal_year}")
+
+
+@require_POST
+def payment_schedule(request, pk):
+    year = _managed_year(request, pk)
+    form = forms.SchedulePaymentForm(request.POST, prefix=f"y{year.pk}s")
+    _run_form(request, form, award_services.schedule_payment,
+              success=_("The payment was scheduled."),
+              values=lambda d: {"award_year": year, "kind": d["kind"], "due_on": d["due_on"],
+                                "amount_yen": d["amount_yen"], "note": d["note"],
+                                "by": request.user})
+    return _back(year.award, f"#year-{year.fiscal_year}")
+
+
+@require_POST
+def payment_record(request, pk):
+    year = _managed_year(request, pk)
+    form = forms.RecordPaymentForm(request.POST, prefix=f"y{year.pk}r")
+    _run_form(request, form, award_services.record_payment,
+              success=_("The payment was recorded."),
+              values=lambda d: {"award_year": year, "kind": d["kind"], "paid_on": d["paid_on"],
+                                "amount_yen": d["amount_yen"], "note": d["note"],
+                                "by": request.user})
+    return _back(year.award, f"#year-{year.fiscal_year}")
+
+
+@require_POST
+def year_settle(request, pk):
+    year = _managed_year(request, pk)
+    form = forms.SettleForm(request.POST, prefix=f"y{year.pk}c")
+    _run_form(request, form, award_services.settle_award_year,
+              success=_("The amount was confirmed (額の確定)."),
+              values=lambda d: {"award_year": year, "confirmed_yen": d["confirmed_yen"],
+                                "reason": d["reason"], "by": request.user})
+    return _back(year.award, f"#year-{year.fiscal_year}")
+
+
+@require_POST
+def deadline_due(request, pk):
+    deadline = get_object_or_404(
+        ReportDeadline.objects.select_related("award", "award__funding_round__programme")
+        .filter(award__in=Award.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    require_perm(request.user, "grants.manage_award", deadline.award)
+    form = forms.DueDateForm(request.POST, prefix=f"due{deadline.pk}")
+    _run_form(request, form, award_services.set_report_due_date,
+              success=_("The due date was changed."),
+              values=lambda d: {"deadline": deadline, "due_on": d["due_on"], "reason": d["reason"],
+                                "by": request.user})
+    return _back(deadline.award, "#reports")
+
+
+# --- Budget change requests --------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def change_request_new(request, pk):
+    """The organisation proposes moving money between categories of a year."""
+    year = get_object_or_404(
+        AwardYear.objects.select_related("award", "award__funding_round", "award__organisation")
+        .filter(award__in=Award.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    require_perm(request.user, "grants.request_budget_change", year.award)
+    categories = year.award.funding_round.expense_categories.all()
+    form = forms.ChangeRequestForm(request.POST or None, categories=categories)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = award_services.request_budget_change(
+                award_year=year, from_category=data["from_category"],
+                to_category=data["to_category"], amount_yen=data["amount_yen"],
+                reason=data["reason"], by=request.user,
+            )
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            if change.status == BudgetChangeRequest.Status.APPROVED:
+                messages.success(request, _("The change is within the threshold and was approved."))
+            else:
+                messages.success(request, _("The request was sent to programme staff."))
+            return _back(year.award, "#changes")
+    lines = year.budget_lines.select_related("expense_category")
+    return render(request, "reporting/change_request_form.html", {
+        "form": form, "year": year, "award": year.award, "lines": lines,
+        "threshold_percent": year.award.funding_round.budget_change_threshold_percent,
+    })
+
+
+def _change_request(request, pk) -> BudgetChangeRequest:
+    return get_object_or_404(
+        BudgetChangeRequest.objects.select_related(
+            "award_year", "award_year__award", "award_year__award__organisation",
+            "award_year__award__funding_round__programme",
+        ).filter(policies.change_requests_visible_to(request.user)),
+        pk=pk,
+    )
+
+
+@require_POST
+def change_request_decide(request, pk):
+    change = _change_request(request, pk)
+    require_perm(request.user, "grants.decide_budget_change", change)
+    form = forms.ChangeDecisionForm(request.POST, prefix=f"cr{change.pk}")
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        action = (award_services.approve_budget_change if approve
+                  else award_services.reject_budget_change)
+        run_service(request, action, change_request=change, by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    success=_("The decision was recorded."))
+    else:
+        _invalid(request, form)
+    return _back(change.award_year.award, "#changes")
+
+
+@require_POST
+def change_request_withdraw(request, pk):
+    change = _change_request(request, pk)
+    require_perm(request.user, "grants.withdraw_budget_change", change)
+    run_service(request, award_services.withdraw_budget_change, change_request=change,
+                by=request.user, success=_("The request was withdrawn."))
+    return _back(change.award_year.award, "#changes")
+
+
+# --- Reports ---------------------------------------------------------------------------
+
+
+@require_POST
+def report_start(request, pk):
+    """Open (or reopen) the report of a deadline and go to its form."""
+    deadline = get_object_or_404(
+        ReportDeadline.objects.select_related("award", "award__organisation")
+        .filter(award__in=Award.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    require_perm(request.user, "reporting.start_report", deadline)
+    report = run_service(request, services.start_report, deadline=deadline, by=request.user)
+    if report is None:
+        return _back(deadline.award, "#reports")
+    return redirect("reporting:report_edit", pk=report.pk)
+
+
+def _report_for(request, pk) -> ProgressReport:
+    try:
+        return queries.report_detail(ProgressReport.objects.visible_to(request.user), pk=pk)
+    except ProgressReport.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+@require_http_methods(["GET"])
+def report_detail(request, pk):
+    report = _report_for(request, pk)
+    may_review = request.user.has_perm("reporting.review_report", report)
+    return render(request, "reporting/report_detail.html", {
+        "report": report,
+        "award": report.award,
+        "content": queries.labelled_content(services.report_content(report)),
+        "findings": services.personal_data_findings(report),
+        "unaccepted": services.unaccepted_personal_data(report),
+        "variances": services.expense_variances(report),
+        "may_edit": request.user.has_perm("reporting.edit_report", report) and report.is_editable,
+        "may_review": may_review,
+        "review_form": forms.ReviewForm() if may_review else None,
+        "personal_data_form": forms.PersonalDataForm() if may_review else None,
+    })
+
+
+def _report_forms(report, data=None):
+    groups = list(report.award.application.target_groups.all())
+    used = {c.target_group for a in report.activities.all() for c in a.participant_counts.all()}
+    groups += sorted(used - set(groups), key=lambda g: (g.sort_order, g.code))
+    form = forms.ReportForm(data, report=report, initial=forms.ReportForm.initial_for(report))
+    formset = forms.ActivityFormSet(data, prefix="act", initial=forms.activity_initial(report),
+                                    form_kwargs={"target_groups": groups})
+    return form, formset
+
+
+def _editable_report(request, pk) -> ProgressReport:
+    report = _report_for(request, pk)
+    require_perm(request.user, "reporting.edit_report", report)
+    return report
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk):
+    """The report form; saves the draft, or saves and submits."""
+    report = _editable_report(request, pk)
+    if not report.is_editable:
+        messages.info(request, _("This report has been submitted and cannot be edited now."))
+        return redirect("reporting:report_detail", pk=report.pk)
+    form, formset = _report_forms(report, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        saved = None
+        try:
+            saved = services.save_report_draft(
+                report=report, data=form.to_data(forms.activities_from(formset)),
+                lock_version=form.cleaned_data["lock_version"], by=request.user,
+            )
+            if request.POST.get("action") == "submit":
+                services.submit_report(report=saved, by=request.user)
+                messages.success(request, _("The report was submitted."))
+                return redirect("reporting:report_detail", pk=report.pk)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            if saved is not None:
+                # The draft was saved but not submitted: show it as saved.
+                messages.info(request, _("The draft was saved."))
+                report = _report_for(request, pk)
+                form, formset = _report_forms(report)
+            # Otherwise the page shows again what was typed: nothing is lost.
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("reporting:report_edit", pk=report.pk)
+    return render(request, "reporting/report_edit.html", {
+        "report": report, "award": report.award, "form": form, "formset": formset,
+        "findings": services.personal_data_findings(report),
+        "unaccepted": services.unaccepted_personal_data(report),
+        "variances": services.expense_variances(report),
+        "approved": services.approved_by_category(report) if report.has_expenses else {},
+    })
+
+
+@require_POST
+def report_autosave(request, pk):
+    """Background save of the form: JSON answer, 412 when stale."""
+    report = _editable_report(request, pk)
+    form, formset = _report_forms(report, request.POST)
+    if not (form.is_valid() and formset.is_valid()):
+        errors = {**form.errors, "activities": formset.errors}
+        return JsonResponse({"saved": False, "errors": errors}, status=400)
+    try:
+        saved = services.save_report_draft(
+            report=report, data=form.to_data(forms.activities_from(formset)),
+            lock_version=form.cleaned_data["lock_version"], by=request.user,
+        )
+    except StaleVersion as error:
+        return JsonResponse({"saved": False, "code": error.code, "detail": str(error.message)},
+                            status=412)
+    except DomainError as error:
+        return JsonResponse({"saved": False, "code": error.code, "detail": str(error.message),
+                             "field": error.field}, status=409)
+    findings = services.unaccepted_personal_data(saved)
+    return JsonResponse({
+        "saved": True, "lock_version": saved.lock_version,
+        "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
+        "personal_data": findings,
+    })
+
+
+@require_POST
+def report_review(request, pk):
+    report = _report_for(request, pk)
+    require_perm(request.user, "reporting.review_report", report)
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        action = services.accept_report if accept else services.request_report_revision
+        run_service(request, action, report=report, by=request.user,
+                    comment=form.cleaned_data["comment"],
+                    success=_("The report was accepted.") if accept
+                    else _("Revision was requested."))
+    else:
+        _invalid(request, form)
+    return redirect("reporting:report_detail", pk=report.pk)
+
+
+@require_POST
+def report_personal_data(request, pk):
+    """SECURITY: staff explicitly accept the personal data found now."""
+    report = _report_for(request, pk)
+    require_perm(request.user, "reporting.review_report", report)
+    form = forms.PersonalDataForm(request.POST)
+    if form.is_valid():
+        run_service(request, services.accept_personal_data, report=report, by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    success=_("The personal data found was accepted for this report."))
+    else:
+        _invalid(request, form)
+    return redirect("reporting:report_detail", pk=report.pk)
+
+
+def _version(request, pk, number) -> ReportVersion:
+    report = get_visible_or_404(ProgressReport.objects.select_related("award"), request.user,
+                                pk=pk)
+    return get_object_or_404(report.versions.select_related("submitted_by", "report__award"),
+                             number=number)
+
+
+@require_http_methods(["GET"])
+def report_version(request, pk, number):
+    """One frozen submission, as handed in."""
+    version = _version(request, pk, number)
+    return render(request, "reporting/report_version.html", {
+        "version": version, "report": version.report, "award": version.report.award,
+        "content": queries.labelled_content(version.content),
+        "others": version.report.versions.order_by("number").values_list("number", flat=True),
+    })
+
+
+@require_http_methods(["GET"])
+def report_pdf(request, pk, number):
+    version = _version(request, pk, number)
+    data = build_report_pdf(version)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="report-{version.report.award.award_number}-'
+        f'{version.report.kind}-{version.report.fiscal_year}-v{version.number}.pdf"'
+    )
+    return response
