@@ -19,6 +19,8 @@ from .organisations import *  # noqa: F403
 from .organisations import RULES as _ORGANISATION_RULES
 from .reporting import *  # noqa: F403
 from .reporting import RULES as _REPORTING_RULES
+from .reporting_findings import *  # noqa: F403
+from .reporting_findings import RULES as _FINDING_RULES
 from .reviews import *  # noqa: F403
 from .reviews import RULES as _REVIEW_RULES
 
@@ -28,6 +30,7 @@ RULES: dict = {
     **_APPLICATION_RULES,
     **_REVIEW_RULES,
     **_REPORTING_RULES,
+    **_FINDING_RULES,
 }
 
 

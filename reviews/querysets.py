@@ -1,0 +1,54 @@
+"""Chainable filters for reviews; scopes come from core.policies."""
+
+from django.db import models
+
+
+class ReviewerProfileQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True, user__role="reviewer")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from core.policies import assignments_visible_to
+
+        return self.filter(assignments_visible_to(user))
+
+    def active(self):
+        return self.filter(status="active")
+
+    def in_round(self, funding_round):
+        return self.filter(application__funding_round=funding_round)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from core.policies import reviews_visible_to
+
+        return self.filter(reviews_visible_to(user))
+
+    def submitted(self):
+        return self.filter(status="submitted")
+
+    def counted(self):
+        """Submitted reviews of active, unconflicted assignments: the only
+        reviews that count (drafts are never counted as zeros)."""
+        from .models import ConflictOfInterest
+
+        conflicted = ConflictOfInterest.objects.filter(
+            application_id=models.OuterRef("assignment__application_id"),
+            reviewer_id=models.OuterRef("assignment__reviewer_id"),
+        )
+        return self.filter(status="submitted", assignment__status="active").exclude(
+            models.Exists(conflicted)
+        )
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from core.policies import decisions_visible_to
+
+        return self.filter(decisions_visible_to(user))
+
+    def awarded(self):
+        return self.filter(outcome="awarded")
