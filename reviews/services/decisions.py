@@ -10,6 +10,7 @@ from applications.models import Application
 from applications.services import set_application_status
 from core.errors import DomainError
 from core.money import format_yen
+from grants.award_services import create_award_from_application
 from grants.services import mark_round_decided
 
 from ..models import Decision, DecisionBatch
@@ -95,8 +96,13 @@ def _decide(funding_round, *, application, outcome, by, amount_yen=None, reason=
             application=application, to=Application.Status.UNDER_REVIEW, by=by,
             reason=_("Decided by programme staff."),
         )
-    set_application_status(application=application, to=_STATUS_FOR[outcome], by=by,
-                           reason=reason)
+    application = set_application_status(
+        application=application, to=_STATUS_FOR[outcome], by=by, reason=reason
+    )
+    if outcome == Decision.Outcome.AWARDED:
+        # The award (grants) is made in the same transaction as the decision,
+        # so a refused award refuses the decision too.
+        create_award_from_application(application=application, amount_yen=amount_yen, by=by)
     record(funding_round, by=by, action="decided", application=application, reason=reason,
            to_status=outcome, changes={"amount_yen": amount_yen})
     transaction.on_commit(partial(generate_decision_notice.delay, decision.pk))

@@ -49,6 +49,7 @@ class ReviewApplicationFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     funding_round = factory.SubFactory(ReviewRoundFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -60,6 +61,23 @@ class ReviewApplicationFactory(factory.django.DjangoModelFactory):
     requested_yen = 1_000_000
     receipt_number = factory.Sequence(lambda n: f"R-2026-{n:05d}")
     submitted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def budget(obj, create, extracted, **kwargs):
+        """A submitted application carries budget lines adding up to its
+        request (one line, personnel, first fiscal year) unless told not to."""
+        if not create or extracted is False or not obj.requested_yen:
+            return
+        from applications.models import BudgetLine
+
+        from .grants import ExpenseCategoryFactory
+
+        category = ExpenseCategoryFactory(code="personnel", name_ja="人件費")
+        obj.funding_round.expense_categories.add(category)
+        BudgetLine.objects.create(
+            application=obj, fiscal_year=obj.funding_round.fiscal_year,
+            expense_category=category, amount_yen=obj.requested_yen,
+        )
 
 
 class ReviewerFactory(UserFactory):
