@@ -36,7 +36,7 @@ from grants.models import (
     TargetGroup,
 )
 
-from . import services
+from . import findings_demo, services
 from .models import ProgressReport
 
 DEMO_DOMAIN = "demo.kodoku.jp"
@@ -273,4 +273,5 @@ def load(out) -> list[tuple[str, str, str]]:
         _second_year(award, spec, org_user=owner.user, staff=staff)
         made += 1
     out.write(f"reporting: {made} awards with reports")
+    findings_demo.load(out)
     return []

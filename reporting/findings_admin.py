@@ -1,0 +1,52 @@
+"""Admin pages for findings and model report jobs: read-only, because every
+change must go through reporting/findings_services.py and leave an event."""
+
+from django.contrib import admin
+
+from .findings_models import Finding, FindingEvent, FindingEvidence, ModelReportJob
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    model = FindingEvidence
+    extra = 0
+    fields = ("report", "field", "quote", "indicator_actual")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(_ReadOnly):
+    list_display = ("pk", "kind", "programme", "theme", "award", "fiscal_year", "updated_at")
+    list_filter = ("kind", "programme", "fiscal_year")
+    search_fields = ("statement",)
+    list_select_related = ("programme", "theme", "award")
+    inlines = [EvidenceInline]
+
+
+@admin.register(FindingEvent)
+class FindingEventAdmin(_ReadOnly):
+    list_display = ("finding_number", "action", "actor", "at")
+    list_filter = ("action",)
+    list_select_related = ("actor",)
+
+
+@admin.register(ModelReportJob)
+class ModelReportJobAdmin(_ReadOnly):
+    list_display = ("pk", "programme", "fiscal_year", "status", "progress_done",
+                    "progress_total", "created_at")
+    list_filter = ("status", "programme")
+    list_select_related = ("programme",)
