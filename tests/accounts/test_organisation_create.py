@@ -1,5 +1,7 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from accounts.models import Membership, Organisation, OrganisationEvent
 from accounts.services import create_organisation, update_organisation
@@ -89,7 +91,10 @@ def test_duplicate_number_is_a_field_error_not_a_crash(signed_in):
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["corporate_number"]
-    assert "already registered" in str(response.context["form"].errors["corporate_number"])
+    with translation.override("ja"):
+        expected = gettext("This corporate number is already registered to another organisation.")
+    assert expected != "This corporate number is already registered to another organisation."
+    assert response.context["form"].errors["corporate_number"] == [expected]
     assert snapshot() == before
 
 
