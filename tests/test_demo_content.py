@@ -1,0 +1,51 @@
+"""`load_demo` fills every page: a review call with submitted applications,
+reviews by several reviewers, decisions that made awards; and loading
+again creates nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from applications import demo as applications_demo
+from applications.models import Application, ApplicationVersion
+from grants.models import Award, AwardYear
+from reporting.models import ProgressReport
+from reviews.models import Assignment, ConflictOfInterest, Decision, Review, ReviewerProfile
+from reviews.queries import round_proposal
+
+MODELS = [Application, ApplicationVersion, ReviewerProfile, Assignment, ConflictOfInterest,
+          Review, Decision, Award, AwardYear, ProgressReport]
+
+
+def _counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.mark.django_db
+def test_demo_content_is_rich_and_loading_twice_changes_nothing():
+    call_command("load_demo", stdout=StringIO())
+    first = _counts()
+
+    funding_round = applications_demo.review_round()
+    assert funding_round is not None and funding_round.status == "reviewing"
+    submitted = Application.objects.filter(funding_round=funding_round,
+                                           versions__isnull=False).distinct()
+    assert submitted.count() >= 8
+    reviews = Review.objects.filter(status="submitted",
+                                    assignment__application__funding_round=funding_round)
+    assert reviews.values("assignment__reviewer").distinct().count() >= 3
+    assert ConflictOfInterest.objects.filter(application__funding_round=funding_round,
+                                             kind="declared").exists()
+    awarded = Decision.objects.filter(funding_round=funding_round, outcome="awarded")
+    assert awarded.exists()
+    assert Award.objects.filter(application__decision__in=awarded).count() == awarded.count()
+    assert Decision.objects.filter(funding_round=funding_round, outcome="declined").exists()
+    # Some applications stay undecided, with a funding line between them.
+    _ranking, proposal = round_proposal(funding_round)
+    assert proposal.funding_line is not None
+    assert any(row.selected for row in proposal.rows)
+    assert any(not row.selected for row in proposal.rows)
+
+    call_command("load_demo", stdout=StringIO())
+    assert _counts() == first
