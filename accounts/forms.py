@@ -107,21 +107,7 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = (
-            "name",
-            "name_kana",
-            "legal_form",
-            "corporate_number",
-            "representative_name",
-            "representative_title",
-            "postal_code",
-            "prefecture",
-            "municipality",
-            "address",
-            "contact_email",
-            "phone",
-            "website",
-        )
+        fields = Organisation.EDITABLE_FIELDS
         help_texts = {
             "name_kana": _("In katakana or hiragana, e.g. エヌピーオーホウジン ツナガリ."),
             "postal_code": _("7 digits, e.g. 100-8914."),

@@ -120,6 +120,23 @@ class Organisation(TimeStampedModel):
         "accounts.User", through="Membership", related_name="organisations", blank=True
     )
 
+    # The details owners edit (accounts.services), in the order forms show them.
+    EDITABLE_FIELDS = (
+        "name",
+        "name_kana",
+        "legal_form",
+        "corporate_number",
+        "representative_name",
+        "representative_title",
+        "postal_code",
+        "prefecture",
+        "municipality",
+        "address",
+        "contact_email",
+        "phone",
+        "website",
+    )
+
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:

@@ -24,23 +24,7 @@ from core.vocab import corporate_number_required
 from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
 from .tasks import send_invitation_email
 
-ORGANISATION_FIELDS = frozenset(
-    {
-        "name",
-        "name_kana",
-        "legal_form",
-        "corporate_number",
-        "representative_name",
-        "representative_title",
-        "postal_code",
-        "prefecture",
-        "municipality",
-        "address",
-        "contact_email",
-        "phone",
-        "website",
-    }
-)
+ORGANISATION_FIELDS = frozenset(Organisation.EDITABLE_FIELDS)
 
 
 def _record(organisation, *, by, action, from_status="", to_status="", changes=None, reason=""):
@@ -319,7 +303,7 @@ def deliver_invitation(*, invitation_id: int) -> bool:
     hash is kept; `sent_at` makes a second run a no-op. Returns whether an
     e-mail went out."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("organisation", "invited_by")
         .filter(pk=invitation_id)
         .first()

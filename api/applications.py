@@ -38,7 +38,12 @@ from grants.models import ExpenseCategory, FundingRound, ScaleTier, TargetGroup,
 
 from .errors import DomainErrorOutput
 from .fields import YenField
-from .mixins import RejectUnknownFieldsMixin, ScopedObjectMixin
+from .mixins import (
+    OptimisticLockMixin,
+    RejectUnknownFieldsMixin,
+    ScopedObjectMixin,
+    etag_for,
+)
 from .pagination import StandardPagination
 from .permissions import PolicyPermission
 
@@ -291,20 +296,8 @@ def _lines():
 def _detail_response(application, status_code=status.HTTP_200_OK) -> Response:
     application = _detail_queryset().get(pk=application.pk)
     response = Response(ApplicationOutput(application).data, status=status_code)
-    response["ETag"] = f'"{application.lock_version}"'
+    response["ETag"] = etag_for(application)
     return response
-
-
-def _if_match(request) -> int | None:
-    """The lock_version in If-Match (`"3"`, `W/"3"` or `3`); None if absent."""
-    header = request.headers.get("If-Match")
-    if header is None:
-        return None
-    value = header.strip().removeprefix("W/").strip('"')
-    try:
-        return int(value)
-    except ValueError:
-        return -1
 
 
 class ApplicationListApi(generics.ListAPIView):
@@ -349,10 +342,15 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-class ApplicationDetailApi(ScopedObjectMixin, APIView):
+class ApplicationDetailApi(ScopedObjectMixin, OptimisticLockMixin, APIView):
     permission_classes = [IsAuthenticated, PolicyPermission]
     policy = "applications.edit_application"
     read_policy = "applications.view_application"
+    if_match_required_body = {
+        "code": "if_match_required",
+        "detail": gettext_lazy('Send the ETag you read in an If-Match header, e.g. If-Match: "3".'),
+    }
+    unreadable_if_match_is_missing = False  # an unreadable If-Match is stale: 412
 
     @extend_schema(responses={200: ApplicationOutput})
     def get(self, request, pk):
@@ -361,13 +359,7 @@ class ApplicationDetailApi(ScopedObjectMixin, APIView):
 
     def _update(self, request, pk, *, partial: bool):
         application = self.get_scoped_object(Application.objects, pk=pk)
-        expected = _if_match(request)
-        if expected is None:
-            return Response(
-                {"code": "if_match_required",
-                 "detail": _('Send the ETag you read in an If-Match header, e.g. If-Match: "3".')},
-                status=status.HTTP_428_PRECONDITION_REQUIRED,
-            )
+        expected = self.require_if_match(request)
         serializer = ApplicationInput(
             data=request.data, partial=partial,
             context={"request": request, "funding_round": application.funding_round},

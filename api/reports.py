@@ -5,13 +5,10 @@ Organisations write their own reports; programme staff review; oversight
 reads. Every write goes through reporting.services.
 """
 
-import re
-
 import django_filters
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,7 +27,7 @@ from reporting.models import ProgressReport, ReportVersion
 
 from .awards import FORBIDDEN, INVALID, NOT_FOUND, REFUSED, AwardCommentInput, AwardReasonInput
 from .errors import DetailOutput, DomainErrorOutput
-from .mixins import RejectUnknownFieldsMixin, ScopedObjectMixin
+from .mixins import OptimisticLockMixin, RejectUnknownFieldsMixin, ScopedObjectMixin, etag_for
 from .pagination import StandardPagination
 from .permissions import PolicyPermission
 
@@ -155,14 +152,10 @@ def reports_for(user):
     return queries.reports_for_list(user).annotate(version_count=Count("versions"))
 
 
-def _etag(report) -> str:
-    return f'"{report.lock_version}"'
-
-
 def report_response(request, pk, status_code=status.HTTP_200_OK):
     report = queries.report_detail(reports_for(request.user), pk=pk)
     response = Response(ReportDetailOutput(report).data, status=status_code)
-    response["ETag"] = _etag(report)
+    response["ETag"] = etag_for(report)
     return response
 
 
@@ -208,13 +201,7 @@ class ReportListApi(ScopedObjectMixin, generics.ListAPIView):
                                status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
 
-def _if_match(request) -> int | None:
-    value = request.headers.get("If-Match", "")
-    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', value)
-    return int(match.group(1)) if match else None
-
-
-class ReportDetailApi(ScopedObjectMixin, APIView):
+class ReportDetailApi(ScopedObjectMixin, OptimisticLockMixin, APIView):
     permission_classes = [IsAuthenticated, PolicyPermission]
     policy = "reporting.edit_report"
     read_policy = None  # the scope decides who reads
@@ -236,10 +223,7 @@ class ReportDetailApi(ScopedObjectMixin, APIView):
     )
     def patch(self, request, pk):
         report = self.get_report(pk)
-        version = _if_match(request)
-        if version is None:
-            return Response({"detail": _("Send If-Match with the ETag you last read.")},
-                            status=status.HTTP_428_PRECONDITION_REQUIRED)
+        version = self.require_if_match(request)
         data = self.validated_input(ReportContentInput, partial=True)
         services.save_report_draft(report=report, data=_plain(data), lock_version=version,
                                    by=request.user)

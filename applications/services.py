@@ -80,7 +80,7 @@ def _record(application, *, by, action, from_status="", to_status="", reason="",
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("funding_round__programme", "organisation", "theme", "tier")
         .get(pk=application.pk)
     )

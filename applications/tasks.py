@@ -19,7 +19,7 @@ def send_submission_confirmation(version_id: int) -> None:
     a rerun (retry, redelivery) sends nothing."""
     with transaction.atomic():
         version = (
-            ApplicationVersion.objects.select_for_update()
+            ApplicationVersion.objects.select_for_update(of=("self",))
             .select_related("application__organisation", "application__funding_round",
                             "submitted_by")
             .get(pk=version_id)

@@ -52,3 +52,21 @@ class BilingualTitleMixin:
     @property
     def name(self) -> str:
         return self.localized("name")
+
+
+class ManagedListItem(BilingualTitleMixin, TimeStampedModel):
+    """An entry of a managed list (expense categories, target groups, feature
+    tags): a stable code, a bilingual name, an order and an on/off switch."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name

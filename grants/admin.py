@@ -30,6 +30,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 class ManagedListAdmin(admin.ModelAdmin):
+    """Managed lists (core.models.ManagedListItem): staff edit them here."""
+
+    fields = ["code", "name_ja", "name_en", "sort_order", "is_active"]
     list_display = ["code", "name_ja", "name_en", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["is_active"]

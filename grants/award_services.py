@@ -178,7 +178,7 @@ def create_award_from_application(
     # NOTE: grants sits below applications and never imports it; the
     # application's own class and status value are used instead.
     application = (
-        type(application).objects.select_for_update()
+        type(application).objects.select_for_update(of=("self",))
         .select_related("funding_round", "tier")
         .get(pk=application.pk)
     )
@@ -309,7 +309,7 @@ def _move_year(award_year: AwardYear, *, to: str, by, reason: str = "") -> None:
 
 
 def _locked_year(award_year) -> AwardYear:
-    return AwardYear.objects.select_for_update().select_related(
+    return AwardYear.objects.select_for_update(of=("self",)).select_related(
         "award", "award__funding_round", "award__tier"
     ).get(pk=award_year.pk)
 
@@ -705,7 +705,7 @@ def _decide(change: BudgetChangeRequest, *, to: str, by, comment: str = "") -> N
 
 
 def _locked_change(change) -> BudgetChangeRequest:
-    change = BudgetChangeRequest.objects.select_for_update().select_related(
+    change = BudgetChangeRequest.objects.select_for_update(of=("self",)).select_related(
         "from_category", "to_category"
     ).get(pk=change.pk)
     change.award_year = _locked_year(change.award_year)

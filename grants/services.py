@@ -1,12 +1,16 @@
 """Every write to programmes and funding rounds, and every round transition."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.fiscal import wareki_fiscal_year_label
@@ -86,6 +90,20 @@ def _require_reason_if_live(funding_round, reason: str, what: str) -> None:
         )
 
 
+# Whole-number round settings and their bounds, checked in this order.
+_ROUND_RANGES = (
+    ("fiscal_year", 2000, 2100,
+     gettext_lazy("Fiscal year must be between 2000 and 2100."), "fiscal_year_range"),
+    ("min_prefectures", 1, 47,
+     gettext_lazy("Minimum prefectures must be between 1 and 47."), "min_prefectures_range"),
+    ("budget_change_threshold_percent", 0, 100,
+     gettext_lazy("The budget change threshold must be between 0 and 100 percent."),
+     "threshold_range"),
+    ("max_award_years", 1, 5,
+     gettext_lazy("Maximum award years must be between 1 and 5."), "award_years_range"),
+)
+
+
 def _check_round_values(values: dict) -> None:
     opens_at, closes_at = values.get("opens_at"), values.get("closes_at")
     if opens_at and closes_at and closes_at <= opens_at:
@@ -100,34 +118,10 @@ def _check_round_values(values: dict) -> None:
             code="budget_not_positive",
             field="budget_yen",
         )
-    fiscal_year = values.get("fiscal_year")
-    if fiscal_year is not None and not 2000 <= fiscal_year <= 2100:
-        raise DomainError(
-            _("Fiscal year must be between 2000 and 2100."),
-            code="fiscal_year_range",
-            field="fiscal_year",
-        )
-    prefectures = values.get("min_prefectures")
-    if prefectures is not None and not 1 <= prefectures <= 47:
-        raise DomainError(
-            _("Minimum prefectures must be between 1 and 47."),
-            code="min_prefectures_range",
-            field="min_prefectures",
-        )
-    threshold = values.get("budget_change_threshold_percent")
-    if threshold is not None and not 0 <= threshold <= 100:
-        raise DomainError(
-            _("The budget change threshold must be between 0 and 100 percent."),
-            code="threshold_range",
-            field="budget_change_threshold_percent",
-        )
-    years = values.get("max_award_years")
-    if years is not None and not 1 <= years <= 5:
-        raise DomainError(
-            _("Maximum award years must be between 1 and 5."),
-            code="award_years_range",
-            field="max_award_years",
-        )
+    for field, lowest, highest, message, code in _ROUND_RANGES:
+        value = values.get(field)
+        if value is not None and not lowest <= value <= highest:
+            raise DomainError(str(message), code=code, field=field)
 
 
 @transaction.atomic
@@ -243,113 +237,132 @@ def _unknown(values, allowed) -> None:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
 
 
+@dataclass(frozen=True)
+class _RoundPart:
+    """What differs between a round's themes and its scale tiers; the flow of
+    adding, changing and removing them is the same (_save_part, _delete_part)."""
+
+    model: type
+    fields: tuple[str, ...]
+    check: Callable[[dict], None]
+    name: str  # event actions ("theme_added" …) and the key naming it in changes
+    key: str  # unique within the round; names the part in its history
+    removed_detail: str  # also kept in the history of a removal
+    related_name: str  # the round's manager of these parts
+    label: Promise  # "This %(kind)s belongs to another round."
+    what: Promise  # "give a reason for changing %(what)s."
+    taken_message: Promise  # formatted with the key
+    taken_code: str
+    in_use_message: Promise
+    in_use_code: str
+
+    def in_use(self) -> DomainError:
+        return DomainError(str(self.in_use_message), code=self.in_use_code)
+
+
+_THEME = _RoundPart(
+    model=Theme,
+    fields=THEME_FIELDS,
+    check=_check_theme,
+    name="theme",
+    key="number",
+    removed_detail="title_ja",
+    related_name="themes",
+    label=gettext_lazy("theme"),
+    what=gettext_lazy("the themes"),
+    taken_message=gettext_lazy("Theme number %(number)s is already used in this round."),
+    taken_code="theme_number_taken",
+    in_use_message=gettext_lazy("Applications have chosen this theme; it cannot be removed."),
+    in_use_code="theme_in_use",
+)
+_TIER = _RoundPart(
+    model=ScaleTier,
+    fields=TIER_FIELDS,
+    check=_check_tier,
+    name="tier",
+    key="code",
+    removed_detail="ceiling_yen",
+    related_name="tiers",
+    label=gettext_lazy("scale tier"),
+    what=gettext_lazy("the ceilings"),
+    taken_message=gettext_lazy("Tier code %(code)s is already used in this round."),
+    taken_code="tier_code_taken",
+    in_use_message=gettext_lazy("Applications have chosen this tier; it cannot be removed."),
+    in_use_code="tier_in_use",
+)
+
+
+def _save_part(kind: _RoundPart, *, funding_round, by, part, reason: str, values: dict):
+    _unknown(values, kind.fields)
+    funding_round = _locked_round(funding_round)
+    _own_part(funding_round, part, kind.label)
+    before = {f: getattr(part, f) for f in kind.fields} if part else {}
+    merged = {**before, **values}
+    kind.check(merged)
+    changes = {f: [before.get(f), v] for f, v in values.items() if before.get(f) != v}
+    if part is not None and not changes:
+        return part
+    _require_reason_if_live(funding_round, reason, kind.what)
+    taken = getattr(funding_round, kind.related_name).filter(**{kind.key: merged[kind.key]})
+    if part is not None:
+        taken = taken.exclude(pk=part.pk)
+    if taken.exists():
+        raise DomainError(
+            kind.taken_message % {kind.key: merged[kind.key]},
+            code=kind.taken_code,
+            field=kind.key,
+        )
+    if part is None:
+        part = kind.model.objects.create(funding_round=funding_round, **values)
+        action = f"{kind.name}_added"
+    else:
+        for field, value in values.items():
+            setattr(part, field, value)
+        part.save()
+        action = f"{kind.name}_changed"
+    _record(funding_round, by=by, action=action, reason=reason,
+            changes={kind.name: getattr(part, kind.key), **changes})
+    return part
+
+
+def _delete_part(kind: _RoundPart, *, part, by, reason: str) -> None:
+    funding_round = _locked_round(part.funding_round)
+    _require_reason_if_live(funding_round, reason, kind.what)
+    if part.applications.exists():
+        raise kind.in_use()
+    _record(funding_round, by=by, action=f"{kind.name}_removed", reason=reason,
+            changes={kind.name: getattr(part, kind.key),
+                     kind.removed_detail: getattr(part, kind.removed_detail)})
+    try:
+        part.delete()
+    except ProtectedError as error:  # e.g. an award names the theme or tier
+        raise kind.in_use() from error
+
+
 @transaction.atomic
 def save_theme(*, funding_round, by, theme: Theme | None = None, reason: str = "", **values) -> Theme:
     """Add or change a theme; on a live round with applications, with a reason."""
-    _unknown(values, THEME_FIELDS)
-    funding_round = _locked_round(funding_round)
-    _own_part(funding_round, theme, _("theme"))
-    before = {f: getattr(theme, f) for f in THEME_FIELDS} if theme else {}
-    merged = {**before, **values}
-    _check_theme(merged)
-    changes = {f: [before.get(f), v] for f, v in values.items() if before.get(f) != v}
-    if theme is not None and not changes:
-        return theme
-    _require_reason_if_live(funding_round, reason, _("the themes"))
-    taken = funding_round.themes.filter(number=merged["number"])
-    if theme is not None:
-        taken = taken.exclude(pk=theme.pk)
-    if taken.exists():
-        raise DomainError(
-            _("Theme number %(number)s is already used in this round.")
-            % {"number": merged["number"]},
-            code="theme_number_taken",
-            field="number",
-        )
-    if theme is None:
-        theme = Theme.objects.create(funding_round=funding_round, **values)
-        action = "theme_added"
-    else:
-        for field, value in values.items():
-            setattr(theme, field, value)
-        theme.save()
-        action = "theme_changed"
-    _record(funding_round, by=by, action=action, reason=reason,
-            changes={"theme": theme.number, **changes})
-    return theme
+    return _save_part(_THEME, funding_round=funding_round, by=by, part=theme, reason=reason,
+                      values=values)
 
 
 @transaction.atomic
 def delete_theme(*, theme: Theme, by, reason: str = "") -> None:
     """Remove a theme that no application has chosen."""
-    funding_round = _locked_round(theme.funding_round)
-    _require_reason_if_live(funding_round, reason, _("the themes"))
-    if theme.applications.exists():
-        raise DomainError(
-            _("Applications have chosen this theme; it cannot be removed."), code="theme_in_use"
-        )
-    _record(funding_round, by=by, action="theme_removed", reason=reason,
-            changes={"theme": theme.number, "title_ja": theme.title_ja})
-    try:
-        theme.delete()
-    except ProtectedError as error:  # e.g. an award names the theme
-        raise DomainError(
-            _("Applications have chosen this theme; it cannot be removed."), code="theme_in_use"
-        ) from error
+    _delete_part(_THEME, part=theme, by=by, reason=reason)
 
 
 @transaction.atomic
 def save_tier(*, funding_round, by, tier: ScaleTier | None = None, reason: str = "", **values) -> ScaleTier:
     """Add or change a scale tier and its ceiling; live rounds need a reason."""
-    _unknown(values, TIER_FIELDS)
-    funding_round = _locked_round(funding_round)
-    _own_part(funding_round, tier, _("scale tier"))
-    before = {f: getattr(tier, f) for f in TIER_FIELDS} if tier else {}
-    merged = {**before, **values}
-    _check_tier(merged)
-    changes = {f: [before.get(f), v] for f, v in values.items() if before.get(f) != v}
-    if tier is not None and not changes:
-        return tier
-    _require_reason_if_live(funding_round, reason, _("the ceilings"))
-    taken = funding_round.tiers.filter(code=merged["code"])
-    if tier is not None:
-        taken = taken.exclude(pk=tier.pk)
-    if taken.exists():
-        raise DomainError(
-            _("Tier code %(code)s is already used in this round.") % {"code": merged["code"]},
-            code="tier_code_taken",
-            field="code",
-        )
-    if tier is None:
-        tier = ScaleTier.objects.create(funding_round=funding_round, **values)
-        action = "tier_added"
-    else:
-        for field, value in values.items():
-            setattr(tier, field, value)
-        tier.save()
-        action = "tier_changed"
-    _record(funding_round, by=by, action=action, reason=reason,
-            changes={"tier": tier.code, **changes})
-    return tier
+    return _save_part(_TIER, funding_round=funding_round, by=by, part=tier, reason=reason,
+                      values=values)
 
 
 @transaction.atomic
 def delete_tier(*, tier: ScaleTier, by, reason: str = "") -> None:
     """Remove a tier that no application has chosen."""
-    funding_round = _locked_round(tier.funding_round)
-    _require_reason_if_live(funding_round, reason, _("the ceilings"))
-    if tier.applications.exists():
-        raise DomainError(
-            _("Applications have chosen this tier; it cannot be removed."), code="tier_in_use"
-        )
-    _record(funding_round, by=by, action="tier_removed", reason=reason,
-            changes={"tier": tier.code, "ceiling_yen": tier.ceiling_yen})
-    try:
-        tier.delete()
-    except ProtectedError as error:  # e.g. an award names the tier
-        raise DomainError(
-            _("Applications have chosen this tier; it cannot be removed."), code="tier_in_use"
-        ) from error
+    _delete_part(_TIER, part=tier, by=by, reason=reason)
 
 
 # --- Transitions ----------------------------------------------------------------

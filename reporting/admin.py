@@ -6,6 +6,7 @@ registered by grants/admin.py (round reporting defaults included)."""
 from django.contrib import admin
 
 from accounts.admin import ReadOnlyAdmin
+from grants.admin import ManagedListAdmin
 
 from .models import (
     ExpenseActual,
@@ -18,13 +19,7 @@ from .models import (
     ReportVersion,
 )
 
-
-@admin.register(FeatureTag)
-class FeatureTagAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_ja", "name_en", "sort_order", "is_active"]
-    list_editable = ["sort_order", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["code", "name_ja", "name_en"]
+admin.site.register(FeatureTag, ManagedListAdmin)
 
 
 class _ReadOnlyInline(admin.TabularInline):

@@ -3,18 +3,9 @@ change must go through reporting/findings_services.py and leave an event."""
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdmin
+
 from .findings_models import Finding, FindingEvent, FindingEvidence, ModelReportJob
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EvidenceInline(admin.TabularInline):
@@ -29,7 +20,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(_ReadOnly):
+class FindingAdmin(ReadOnlyAdmin):
     list_display = ("pk", "kind", "programme", "theme", "award", "fiscal_year", "updated_at")
     list_filter = ("kind", "programme", "fiscal_year")
     search_fields = ("statement",)
@@ -38,14 +29,14 @@ class FindingAdmin(_ReadOnly):
 
 
 @admin.register(FindingEvent)
-class FindingEventAdmin(_ReadOnly):
+class FindingEventAdmin(ReadOnlyAdmin):
     list_display = ("finding_number", "action", "actor", "at")
     list_filter = ("action",)
     list_select_related = ("actor",)
 
 
 @admin.register(ModelReportJob)
-class ModelReportJobAdmin(_ReadOnly):
+class ModelReportJobAdmin(ReadOnlyAdmin):
     list_display = ("pk", "programme", "fiscal_year", "status", "progress_done",
                     "progress_total", "created_at")
     list_filter = ("status", "programme")

@@ -179,7 +179,7 @@ def create_finding(*, programme, data: dict, evidence=None, by) -> Finding:
 
 
 def _locked(finding) -> Finding:
-    return Finding.objects.select_for_update().select_related("programme", "theme", "award").get(
+    return Finding.objects.select_for_update(of=("self",)).select_related("programme", "theme", "award").get(
         pk=finding.pk)
 
 

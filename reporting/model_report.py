@@ -228,7 +228,7 @@ def build_model_report(programme: Programme, fiscal_year: int,
 def _claim(job_id: int) -> ModelReportJob | None:
     """Mark the job running; None when it is gone or already done."""
     with transaction.atomic():
-        job = ModelReportJob.objects.select_for_update().select_related("programme").filter(
+        job = ModelReportJob.objects.select_for_update(of=("self",)).select_related("programme").filter(
             pk=job_id).first()
         if job is None or job.status == ModelReportJob.Status.DONE:
             return None

@@ -12,28 +12,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BilingualTitleMixin, EventModel, TimeStampedModel
+from core.models import EventModel, ManagedListItem, TimeStampedModel
 from grants.models import ReportDeadline
 
 from .querysets import ProgressReportQuerySet
 
 
-class FeatureTag(BilingualTitleMixin, TimeStampedModel):
+class FeatureTag(ManagedListItem):
     """Managed list of activity features: ゆるやかな参加, 多世代交流 …"""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ManagedListItem.Meta):
         verbose_name = _("feature tag")
         verbose_name_plural = _("feature tags")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ProgressReport(TimeStampedModel):

@@ -74,7 +74,7 @@ def start_report(*, deadline: ReportDeadline, by) -> ProgressReport:
     """Open the report of a deadline (once; a second call returns it). The
     year must have started; planned indicators and the approved expense
     categories are filled in."""
-    deadline = ReportDeadline.objects.select_for_update().select_related(
+    deadline = ReportDeadline.objects.select_for_update(of=("self",)).select_related(
         "award", "award_year", "award__application"
     ).get(pk=deadline.pk)
     existing = ProgressReport.objects.filter(deadline=deadline).first()
@@ -113,7 +113,7 @@ def start_report(*, deadline: ReportDeadline, by) -> ProgressReport:
 
 
 def _locked(report) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related(
+    return ProgressReport.objects.select_for_update(of=("self",)).select_related(
         "award", "award__funding_round", "deadline", "deadline__award_year"
     ).get(pk=report.pk)
 

@@ -3,6 +3,8 @@ staff pages (services), so history and side effects stay consistent."""
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdmin
+
 from .models import (
     Assignment,
     ConflictOfInterest,
@@ -14,17 +16,6 @@ from .models import (
     ReviewEvent,
     Rubric,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CriterionInline(admin.TabularInline):

@@ -53,7 +53,7 @@ def send_reviewer_invitation(profile_id: int) -> bool:
     from .models import ReviewerProfile
 
     with transaction.atomic():
-        profile = ReviewerProfile.objects.select_for_update().select_related("user").get(
+        profile = ReviewerProfile.objects.select_for_update(of=("self",)).select_related("user").get(
             pk=profile_id
         )
         if profile.invitation_sent_at is not None:
@@ -79,7 +79,7 @@ def generate_decision_notice(decision_id: int) -> bool:
 
     with transaction.atomic():
         decision = (
-            Decision.objects.select_for_update()
+            Decision.objects.select_for_update(of=("self",))
             .select_related("application__organisation", "funding_round__programme")
             .get(pk=decision_id)
         )

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BilingualTitleMixin, EventModel, TimeStampedModel
+from core.models import BilingualTitleMixin, EventModel, ManagedListItem, TimeStampedModel
 from core.vocab import LegalForm
 
 from ..querysets import FundingRoundQuerySet
@@ -44,40 +44,22 @@ class Programme(BilingualTitleMixin, TimeStampedModel):
         return self.localized("description")
 
 
-class ExpenseCategory(BilingualTitleMixin, TimeStampedModel):
+class ExpenseCategory(ManagedListItem):
     """Managed list of eligible expense kinds (対象経費): 人件費, 謝金, 旅費 …"""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
-    is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    class Meta(ManagedListItem.Meta):
         verbose_name = _("expense category")
         verbose_name_plural = _("expense categories")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
-class TargetGroup(BilingualTitleMixin, TimeStampedModel):
+class TargetGroup(ManagedListItem):
     """Managed list of target populations named in the priority plan."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ManagedListItem.Meta):
         verbose_name = _("target group")
         verbose_name_plural = _("target groups")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class FundingRound(BilingualTitleMixin, TimeStampedModel):

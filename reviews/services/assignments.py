@@ -98,7 +98,7 @@ def assign_reviewer(*, application, reviewer, by, due_on=None) -> Assignment:
 @transaction.atomic
 def unassign_reviewer(*, assignment, by, reason: str = "") -> None:
     """Take back an assignment nobody has started scoring."""
-    assignment = Assignment.objects.select_for_update().select_related("application").get(
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("application").get(
         pk=assignment.pk
     )
     if hasattr(assignment, "review"):
@@ -158,6 +158,8 @@ def assign_reviewers_automatically(
             " ".join(describe_shortfall(s, labels) for s in infeasible.shortfalls[:5]),
             code="assignment_infeasible", field="k",
         ) from infeasible
+    if not result.pairs:
+        return result  # every application already has k reviewers: nothing changed
     Assignment.objects.bulk_create(
         Assignment(application_id=a, reviewer_id=r, assigned_by=by, due_on=due_on,
                    source=Assignment.Source.AUTOMATIC)

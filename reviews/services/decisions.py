@@ -64,7 +64,7 @@ def _check_award(funding_round, application, amount_yen) -> None:
 
 def _decide(funding_round, *, application, outcome, by, amount_yen=None, reason="", batch=None):
     application = (
-        Application.objects.select_for_update().select_related("theme").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",)).select_related("theme").get(pk=application.pk)
     )
     if application.funding_round_id != funding_round.pk:
         raise DomainError(_("The application belongs to another round."), code="wrong_round")

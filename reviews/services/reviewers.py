@@ -233,7 +233,7 @@ def _withdraw_assignments(pairs, *, by, reason: str) -> None:
 
 
 def _own_assignment(assignment, by) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("application").get(
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("application").get(
         pk=assignment.pk
     )
     if assignment.reviewer_id != getattr(by, "pk", None):

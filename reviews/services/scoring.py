@@ -22,7 +22,7 @@ def weighted_total(criteria, values: Mapping[int, int]) -> int:
 def _scoring_assignment(assignment, by) -> Assignment:
     """The reviewer's own active, declared, unconflicted assignment, locked."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("application__funding_round")
         .get(pk=assignment.pk)
     )

@@ -74,6 +74,13 @@ def test_automatic_assignment_never_assigns_a_detected_conflict(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in reviewers)
     assert all(apps[0].title not in m.body for m in mail.outbox)
 
+    # Run again: every application has its reviewers, so nothing changes and
+    # no empty audit row is written.
+    again = assign_reviewers_automatically(funding_round=review_round, by=officer, k=3, max_load=6)
+    assert again.pairs == []
+    assert Assignment.objects.count() == 18
+    assert ReviewEvent.objects.filter(action="auto_assigned").count() == 1
+
 
 def test_notification_task_is_idempotent(tied_round, review_round, officer,
                                          django_capture_on_commit_callbacks):
