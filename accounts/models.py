@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import EventModel, TimeStampedModel
 from core.prefectures import Prefecture
@@ -198,7 +199,7 @@ class Invitation(TimeStampedModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 
