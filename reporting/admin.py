@@ -9,6 +9,7 @@ from accounts.admin import ReadOnlyAdmin
 from grants.admin import ManagedListAdmin
 
 from .models import (
+    ActivityParticipantCount,
     ExpenseActual,
     FeatureTag,
     IndicatorActual,
@@ -72,6 +73,15 @@ class ProgressReportAdmin(ReadOnlyAdmin):
     inlines = [ActivityInline, IndicatorInline, ExpenseInline, VersionInline, EventInline]
 
 
+@admin.register(ActivityParticipantCount)
+class ActivityParticipantCountAdmin(ReadOnlyAdmin):
+    """延べ人数 by target group, one row per activity and group."""
+
+    list_display = ["activity", "target_group", "count"]
+    list_filter = ["target_group"]
+    list_select_related = ["activity", "target_group"]
+
+
 @admin.register(ReminderLog)
 class ReminderLogAdmin(ReadOnlyAdmin):
     list_display = ["deadline", "kind", "days_before", "due_on", "sent_at"]
@@ -84,3 +94,5 @@ class ReportEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "report", "actor", "action", "from_status", "to_status"]
     list_filter = ["action"]
     list_select_related = ["report", "actor"]
+
+from . import findings_admin  # noqa: E402,F401 - findings and model report jobs

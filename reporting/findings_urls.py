@@ -4,7 +4,6 @@ and the exports. Included by reporting/urls.py, so the names live in the
 
 from django.urls import path, re_path
 
-from . import findings_admin  # noqa: F401 - registers the admin pages
 from . import findings_views as views
 
 urlpatterns = [

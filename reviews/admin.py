@@ -15,6 +15,7 @@ from .models import (
     ReviewerProfile,
     ReviewEvent,
     Rubric,
+    Score,
 )
 
 
@@ -53,10 +54,23 @@ class AssignmentAdmin(ReadOnlyAdmin):
     list_select_related = ("application", "reviewer")
 
 
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Review)
 class ReviewAdmin(ReadOnlyAdmin):
     list_display = ("assignment", "status", "recommendation", "submitted_at")
     list_filter = ("status",)
+    inlines = [ScoreInline]
 
 
 @admin.register(Decision)
