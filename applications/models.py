@@ -251,6 +251,9 @@ class ApplicationEvent(EventModel):
     """History of an application: every status move, with who, when and why."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    # When the people concerned were told of this event (e.g. a return for
+    # correction); set once, so a redelivered notice task sends nothing.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
     class Meta(EventModel.Meta):
         verbose_name = _("application event")

@@ -50,8 +50,9 @@ class RulesFailed(DomainError):
         self.problems = problems
 
 
-def _move(application: Application, *, to: str, by, reason: str = "", changes=None) -> None:
-    """Check the transition table, record the event, set the status (unsaved)."""
+def _move(application: Application, *, to: str, by, reason: str = "", changes=None):
+    """Check the transition table, record the event, set the status (unsaved).
+    Returns the event row."""
     if to not in Application.TRANSITIONS.get(application.status, ()):
         raise DomainError(
             _("An application cannot move from %(from)s to %(to)s.")
@@ -61,9 +62,10 @@ def _move(application: Application, *, to: str, by, reason: str = "", changes=No
             },
             code="bad_transition",
         )
-    _record(application, by=by, action="status", from_status=application.status, to_status=to,
-            reason=reason, changes=changes)
+    event = _record(application, by=by, action="status", from_status=application.status,
+                    to_status=to, reason=reason, changes=changes)
     application.status = to
+    return event
 
 
 def _record(application, *, by, action, from_status="", to_status="", reason="", changes=None):
@@ -301,10 +303,17 @@ def return_application(*, application: Application, by, note: str) -> Applicatio
             code="note_required", field="note",
         )
     application = _locked(application)
-    _move(application, to=Application.Status.RETURNED, by=by, reason=note)
+    event = _move(application, to=Application.Status.RETURNED, by=by, reason=note)
     application.screening_note = note
     application.save(update_fields=["status", "screening_note", "updated_at"])
+    transaction.on_commit(partial(_send_return_notice, event.pk))
     return application
+
+
+def _send_return_notice(event_id: int) -> None:
+    from .tasks import send_return_notice
+
+    send_return_notice.delay(event_id)
 
 
 @transaction.atomic

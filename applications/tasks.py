@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import ApplicationVersion
+from .models import ApplicationEvent, ApplicationVersion
 
 
 @shared_task
@@ -44,3 +44,37 @@ def send_submission_confirmation(version_id: int) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r for r in recipients if r])
         version.confirmation_sent_at = timezone.now()
         version.save(update_fields=["confirmation_sent_at"])
+
+
+@shared_task
+def send_return_notice(event_id: int) -> None:
+    """Tell the organisation's members and contact that staff returned the
+    application for correction (差戻し), with the staff note. Idempotent:
+    the event's `notified_at` records the sending."""
+    with transaction.atomic():
+        event = (
+            ApplicationEvent.objects.select_for_update(of=("self",))
+            .select_related("application__organisation", "application__funding_round")
+            .get(pk=event_id)
+        )
+        if event.notified_at:
+            return
+        application = event.application
+        organisation = application.organisation
+        recipients = [organisation.contact_email]
+        for email in organisation.members.order_by("email").values_list("email", flat=True):
+            if email not in recipients:
+                recipients.append(email)
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "application": application,
+                "note": event.reason,
+                "edit_url": settings.SITE_URL + reverse("applications:edit", args=[application.pk]),
+            }
+            subject = _("Application returned for correction: %(receipt)s") % {
+                "receipt": application.receipt_number or application.pk
+            }
+            body = render_to_string("applications/email/return_notice.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [r for r in recipients if r])
+        event.notified_at = timezone.now()
+        event.save(update_fields=["notified_at"])
