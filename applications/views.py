@@ -145,6 +145,9 @@ def _edit_context(application, editor, request):
         "idempotency_key": uuid4().hex,
         "upload_max_mb": f"{_upload_max_bytes() / 1_048_576:.0f}",
         "is_accepting": application.funding_round.is_accepting(),
+        # A refused save re-renders typed input beside the saved draft's
+        # figures; say so, so nobody mistakes one for the other.
+        "unsaved_input": editor.form.is_bound,
     }
 
 

@@ -85,6 +85,9 @@ def test_validation_error_keeps_the_input_and_saves_nothing(client, applicant, d
     assert 'value="abc"' in body
     assert str(BudgetLineForm.base_fields["amount_yen"].label) in body
     assert stored(draft) == before
+    # The rule check box then speaks of the saved draft, and says so.
+    assert response.context["unsaved_input"] is True
+    assert client.get(edit_url(draft)).context["unsaved_input"] is False
 
 
 def test_stale_save_is_refused_and_the_input_kept(client, applicant, draft):
