@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Membership, Organisation, OrganisationEvent, User
@@ -74,6 +75,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["legal_form", "prefecture"]
     search_fields = ["name", "name_kana", "corporate_number", "contact_email"]
     inlines = [MembershipInline]
+    # A website typed without a scheme is taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Membership)
