@@ -4,6 +4,7 @@ Each app that has demo data provides `<app>/demo.py` with `load(out)`; they
 run in INSTALLED_APPS order (lowest first), so core names no higher app.
 """
 
+import logging
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -17,10 +18,17 @@ class Command(BaseCommand):
     help = "Create demo programmes, rounds, users and organisations (safe to run again)."
 
     def handle(self, *args, **options):
-        # NOTE: demo e-mails (receipts, invitations) stay in memory instead of
-        # flooding the console of `make run`.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            logins = self._load_all()
+        # NOTE: demo e-mails (receipts, invitations) stay in memory, and eager
+        # Celery's "Task … succeeded" lines stay quiet, so the console of
+        # `make run` shows the logins.
+        trace = logging.getLogger("celery.app.trace")
+        level = trace.level
+        trace.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                logins = self._load_all()
+        finally:
+            trace.setLevel(level)
         if logins:
             self.stdout.write(self.style.SUCCESS("Demo logins (e-mail / password / role):"))
             for email, password, role in logins:
