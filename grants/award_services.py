@@ -34,6 +34,8 @@ from .models import (
     ReportingDefaults,
     ScheduledPayment,
 )
+from .services import _locked_round
+from .services import _record as _record_round_event
 
 # applications.models.Application.Status.AWARDED
 AWARDED = "awarded"
@@ -167,6 +169,17 @@ def _next_award_number(funding_round: FundingRound) -> str:
     return f"{prefix}{sequence:03d}"
 
 
+def _default_start(first_year: int, end_on: date) -> tuple[date, bool]:
+    """An award starts today or on 1 April of its first fiscal year, whichever
+    is later, while that is still inside its years. Decided after they are
+    over, it starts retroactively on that 1 April: (start, retroactive)."""
+    first_day = fiscal_year_bounds(first_year)[0]
+    start_on = max(timezone.localdate(), first_day)
+    if start_on <= end_on:
+        return start_on, False
+    return first_day, True
+
+
 @transaction.atomic
 def create_award_from_application(
     *, application, approved_yen_by_year_and_category=None, amount_yen=None, by,
@@ -198,8 +211,10 @@ def create_award_from_application(
             budget = _scaled(budget, amount_yen) if budget else {}
     _check_budget(funding_round, application.tier, budget)
     years = sorted(budget)
-    start_on = start_on or max(timezone.localdate(), fiscal_year_bounds(years[0])[0])
     end_on = end_on or fiscal_year_bounds(years[-1])[1]
+    retroactive = False
+    if start_on is None:
+        start_on, retroactive = _default_start(years[0], end_on)
     if end_on < start_on:
         raise DomainError(
             _("The end date must not be before the start date."),
@@ -229,8 +244,16 @@ def create_award_from_application(
             AwardBudgetLine(award_year=award_year, expense_category_id=cat, approved_yen=amount)
             for cat, amount in sorted(budget[year].items())
         )
-    _record(award, by=by, action="created", to_status=award.status,
-            changes={"budget": {str(y): {str(c): a for c, a in budget[y].items()} for y in years}})
+    changes = {"budget": {str(y): {str(c): a for c, a in budget[y].items()} for y in years}}
+    reason = ""
+    if retroactive:
+        changes.update(start_on=start_on.isoformat(), retroactive_start=True)
+        reason = _(
+            "Decided after the award's fiscal years ended: the award starts retroactively "
+            "on %(start)s. Staff may adjust the dates."
+        ) % {"start": start_on.isoformat()}
+    _record(award, by=by, action="created", to_status=award.status, reason=reason,
+            changes=changes)
     _build_reporting_schedule(award)
     # The award itself is the decision for its first year.
     first = award.years.get(fiscal_year=years[0])
@@ -280,6 +303,86 @@ def set_report_due_date(*, deadline: ReportDeadline, due_on: date, by, reason: s
             reason=reason, changes={"deadline": deadline.pk, "kind": deadline.kind,
                                     "due_on": [old.isoformat(), due_on.isoformat()]})
     return deadline
+
+
+REPORTING_DEFAULT_FIELDS = (
+    "interim_due_month", "interim_due_day", "annual_due_days", "final_due_days",
+    "reminder_days_before", "expense_variance_percent",
+)
+# Longest offset in days for the report due dates and reminders.
+MAX_DUE_DAYS = 365
+MAX_REMINDERS = 5
+
+
+def _whole(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _check_reporting_defaults(values: dict) -> list[int]:
+    """Refuse impossible schedule values; returns the reminder days, largest first."""
+    month, day = values["interim_due_month"], values["interim_due_day"]
+    if not _whole(month, 1, 12):
+        raise DomainError(_("The interim report month must be between 1 and 12."),
+                          code="interim_month_range", field="interim_due_month")
+    # A leap year's length: _day_in moves 29 February to the 28th in other years.
+    last_day = calendar.monthrange(2024, month)[1]
+    if not _whole(day, 1, last_day):
+        raise DomainError(
+            _("The interim report day must be between 1 and %(last)s for month %(month)s.")
+            % {"last": last_day, "month": month},
+            code="interim_day_range", field="interim_due_day",
+        )
+    for field, message in (
+        ("annual_due_days", _("Days after the fiscal year ends must be between 0 and %(max)s.")),
+        ("final_due_days", _("Days after the award ends must be between 0 and %(max)s.")),
+    ):
+        if not _whole(values[field], 0, MAX_DUE_DAYS):
+            raise DomainError(message % {"max": MAX_DUE_DAYS}, code="due_days_range", field=field)
+    days = values["reminder_days_before"]
+    if (
+        not isinstance(days, list | tuple) or not days or len(set(days)) > MAX_REMINDERS
+        or not all(_whole(d, 1, MAX_DUE_DAYS) for d in days)
+    ):
+        raise DomainError(
+            _("Give 1 to %(count)s reminders, each between 1 and %(max)s days before the due date.")
+            % {"count": MAX_REMINDERS, "max": MAX_DUE_DAYS},
+            code="reminder_days_range", field="reminder_days_before",
+        )
+    if not _whole(values["expense_variance_percent"], 0, 100):
+        raise DomainError(
+            _("The expense explanation threshold must be between 0 and 100 percent."),
+            code="variance_range", field="expense_variance_percent",
+        )
+    return sorted(set(days), reverse=True)
+
+
+@transaction.atomic
+def save_reporting_defaults(*, funding_round: FundingRound, by, reason: str = "",
+                            **values) -> ReportingDefaults:
+    """Staff set the round's reporting schedule defaults. They apply to awards
+    created afterwards; due dates of existing awards are not rewritten (reminder
+    days and the expense threshold are read when used, so they apply to all)."""
+    unknown = set(values) - set(REPORTING_DEFAULT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    funding_round = _locked_round(funding_round)
+    defaults = ReportingDefaults.objects.filter(funding_round=funding_round).first()
+    if defaults is None:
+        defaults = ReportingDefaults(funding_round=funding_round)
+    old = {name: getattr(defaults, name) for name in REPORTING_DEFAULT_FIELDS}
+    old["reminder_days_before"] = defaults.reminder_days
+    new = {**old, **values}
+    new["reminder_days_before"] = _check_reporting_defaults(new)
+    changes = {name: [old[name], new[name]] for name in REPORTING_DEFAULT_FIELDS
+               if old[name] != new[name]}
+    if not changes:
+        return defaults
+    for name, value in new.items():
+        setattr(defaults, name, value)
+    defaults.save()
+    _record_round_event(funding_round, by=by, action="reporting_defaults_changed",
+                        reason=reason, changes=changes)
+    return defaults
 
 
 # --- Years: budget, start, continuation, reported --------------------------------

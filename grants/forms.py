@@ -214,3 +214,61 @@ class CopyRoundForm(forms.Form):
         label=_("Fiscal year of the copy"),
         help_text=_("Dates move by the difference in years; the copy starts as a draft."),
     )
+
+
+class ReportingDefaultsForm(forms.Form):
+    """A round's reporting schedule defaults; ranges are checked by
+    grants.award_services.save_reporting_defaults."""
+
+    interim_due_month = forms.IntegerField(
+        label=_("Interim report (中間報告) due: month"), help_text=_("1 to 12, e.g. 10 for October.")
+    )
+    interim_due_day = forms.IntegerField(
+        label=_("Interim report (中間報告) due: day"),
+        help_text=_("Day of that month, e.g. 31. In a shorter month the last day is used."),
+    )
+    annual_due_days = forms.IntegerField(
+        label=_("Annual performance report (実績報告) due: days after the fiscal year ends"),
+        help_text=_("0 to 365, counted from 31 March, e.g. 30."),
+    )
+    final_due_days = forms.IntegerField(
+        label=_("Final report due: days after the award ends"),
+        help_text=_("0 to 365, e.g. 61."),
+    )
+    reminder_days_before = forms.CharField(
+        label=_("Reminders: days before the due date"),
+        help_text=_("Whole numbers separated by commas, e.g. 14, 3."),
+    )
+    expense_variance_percent = forms.IntegerField(
+        label=_("Explain expenses differing from the budget by more than (%)"),
+        help_text=_("0 to 100, e.g. 20."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Kept in the round's history."),
+    )
+
+    default_fields = (
+        "interim_due_month", "interim_due_day", "annual_due_days", "final_due_days",
+        "reminder_days_before", "expense_variance_percent",
+    )
+
+    def clean_reminder_days_before(self) -> list[int]:
+        text = unicodedata.normalize("NFKC", self.cleaned_data["reminder_days_before"])
+        parts = [p for p in text.replace("、", ",").replace(" ", ",").split(",") if p]
+        try:
+            return [int(p) for p in parts]
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter whole numbers separated by commas, e.g. 14, 3."), code="invalid"
+            ) from None
+
+    def default_values(self) -> dict:
+        """Keyword arguments for save_reporting_defaults."""
+        return {name: self.cleaned_data[name] for name in self.default_fields}
+
+    @classmethod
+    def initial_for(cls, defaults) -> dict:
+        initial = {name: getattr(defaults, name) for name in cls.default_fields}
+        initial["reminder_days_before"] = ", ".join(str(d) for d in defaults.reminder_days)
+        return initial

@@ -14,6 +14,10 @@ urlpatterns = [
     path("manage/<int:pk>/history/", views.round_history, name="round_history"),
     path("manage/<int:pk>/transition/", views.round_transition, name="round_transition"),
     path("manage/<int:pk>/copy/", views.round_copy, name="round_copy"),
+    path(
+        "manage/<int:pk>/reporting-defaults/", views.round_reporting_defaults,
+        name="round_reporting_defaults",
+    ),
     path("manage/<int:pk>/themes/new/", views.theme_add, name="theme_add"),
     path("manage/<int:pk>/themes/<int:theme_pk>/", views.theme_edit, name="theme_edit"),
     path(

@@ -25,11 +25,12 @@ from core.money import format_yen
 from core.views import get_visible_or_404, require_perm, run_service
 from core.vocab import LegalForm
 
-from . import services
+from . import award_services, services
 from .forms import (
     JST,
     CopyRoundForm,
     ReasonForm,
+    ReportingDefaultsForm,
     RoundCreateForm,
     RoundEditForm,
     RoundForm,
@@ -37,7 +38,7 @@ from .forms import (
     TierForm,
     TransitionForm,
 )
-from .models import FundingRound, Programme, ScaleTier, Theme
+from .models import FundingRound, Programme, ReportingDefaults, ScaleTier, Theme
 
 Status = FundingRound.Status
 
@@ -61,6 +62,7 @@ EVENT_ACTIONS = {
     "tier_added": gettext_lazy("Scale tier added"),
     "tier_changed": gettext_lazy("Scale tier changed"),
     "tier_removed": gettext_lazy("Scale tier removed"),
+    "reporting_defaults_changed": gettext_lazy("Reporting schedule defaults changed"),
 }
 
 
@@ -261,6 +263,28 @@ def round_copy(request, pk):
     return render(request, "grants/round_copy.html", {"form": form, "round": source})
 
 
+@require_http_methods(["GET", "POST"])
+def round_reporting_defaults(request, pk):
+    """Due dates and reminders of the round's reports, for awards made from now on."""
+    funding_round = _managed_round(request, pk)
+    current = ReportingDefaults.for_round(funding_round)
+    form = ReportingDefaultsForm(_posted(request), initial=ReportingDefaultsForm.initial_for(current))
+    if request.method == "POST" and form.is_valid():
+        saved = _call(
+            form, award_services.save_reporting_defaults, funding_round=funding_round,
+            by=request.user, reason=form.cleaned_data["reason"], **form.default_values(),
+        )
+        if saved is not None:
+            messages.success(request, _("The reporting schedule defaults were saved."))
+            return redirect("grants:round_reporting_defaults", pk=funding_round.pk)
+    return render(request, "grants/round_reporting_defaults.html", {
+        "form": form,
+        "round": funding_round,
+        "is_saved": current.pk is not None,
+        "award_count": funding_round.awards.count(),
+    })
+
+
 @require_http_methods(["GET"])
 def round_history(request, pk):
     """Who changed what, when and why."""
@@ -363,7 +387,7 @@ def tier_delete(request, pk, tier_pk):
 
 # --- History display ---------------------------------------------------------------
 
-_FIELD_MODELS = (FundingRound, Theme, ScaleTier)
+_FIELD_MODELS = (FundingRound, Theme, ScaleTier, ReportingDefaults)
 
 
 def _field_label(name: str) -> str:
