@@ -115,7 +115,8 @@ def dashboard(request):
             "timeliness": timeliness_chart, "timeliness_legend": timeliness_legend,
         },
         "jobs": jobs,
-        "report_form": ModelReportForm(initial={
+        # Its own ids: the filter form above has the same field names.
+        "report_form": ModelReportForm(auto_id="report_%s", initial={
             "programme": scope.programme_id, "fiscal_year": scope.fiscal_year}),
         "exports": [
             ("awards", _("Awards")), ("reports", _("Reports")), ("findings", _("Findings")),

@@ -302,7 +302,7 @@ def assignments(request, pk):
         "min_load": rubric.min_load, "due_on": rubric.review_due_on,
     })
     manual_form = ManualAssignForm(applications=waiting, reviewers=pool,
-                                   initial={"due_on": rubric.review_due_on})
+                                   initial={"due_on": rubric.review_due_on}, auto_id="manual_%s")
     if request.method == "POST":
         require_perm(request.user, "reviews.manage_round", funding_round)
         if request.POST.get("action") == "auto":
@@ -310,7 +310,8 @@ def assignments(request, pk):
             if auto_form.is_valid() and _assign_automatically(request, funding_round, auto_form):
                 return redirect("reviews:assignments", pk=pk)
         else:
-            manual_form = ManualAssignForm(request.POST, applications=waiting, reviewers=pool)
+            manual_form = ManualAssignForm(request.POST, applications=waiting, reviewers=pool,
+                                           auto_id="manual_%s")
             if manual_form.is_valid():
                 data = manual_form.cleaned_data
                 done = run_service(
@@ -388,7 +389,7 @@ def decisions(request, pk):
     for row in proposal.rows:
         row.theme = themes.get(row.ranked.application.theme_id)
     single_form = DecisionForm(applications=undecided)
-    bulk_form = BulkReasonForm()
+    bulk_form = BulkReasonForm(auto_id="bulk_%s")
     status = 200
     if request.method == "POST":
         require_perm(request.user, "reviews.manage_round", funding_round)
@@ -400,7 +401,7 @@ def decisions(request, pk):
             if single_form.is_valid() and _decide_one(request, single_form):
                 return redirect("reviews:decisions", pk=pk)
         else:
-            bulk_form = BulkReasonForm(request.POST)
+            bulk_form = BulkReasonForm(request.POST, auto_id="bulk_%s")
             if bulk_form.is_valid() and _decide_many(request, funding_round, bulk_form):
                 return redirect("reviews:decisions", pk=pk)
     return render(request, "reviews/decisions.html", {
