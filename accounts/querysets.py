@@ -1,7 +1,7 @@
 """Chainable filters for organisations and their members."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from core.corporate_number import normalise_corporate_number
 
@@ -26,7 +26,11 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(query)
 
     def with_member_count(self):
-        return self.annotate(member_count=Count("memberships", distinct=True))
+        from core.subqueries import count_of
+
+        from .models import Membership
+
+        return self.annotate(member_count=count_of(Membership.objects, "organisation"))
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -32,6 +32,7 @@ from applications.models import Application, ApplicationVersion
 from applications.queries import applications_listed_for
 from applications.rules import application_problems
 from core.errors import StaleVersion
+from core.policies import member_organisation_ids
 from core.prefectures import Prefecture
 from core.vocab import LegalForm
 from grants.models import ExpenseCategory, FundingRound, ScaleTier, TargetGroup, Theme
@@ -140,8 +141,8 @@ class ApplicationCreateInput(ApplicationInput):
         user = request.user
         self.fields["funding_round"].queryset = FundingRound.objects.visible_to(user)
         self.fields["organisation"].queryset = Organisation.objects.filter(
-            memberships__user=user
-        ).distinct()
+            pk__in=member_organisation_ids(user)
+        )
 
 
 def to_content(data: dict) -> dict:

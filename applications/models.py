@@ -104,7 +104,14 @@ class Application(TimeStampedModel):
                 name="application_receipt_number_unique",
             ),
         ]
-        indexes = [models.Index(fields=["funding_round", "status"])]
+        indexes = [
+            models.Index(fields=["funding_round", "status"]),
+            # The staff list and the API sort by these (issue 12); the list's
+            # default order is newest submitted first.
+            models.Index(fields=["-submitted_at", "-id"], name="application_submitted_idx"),
+            models.Index(fields=["requested_yen", "id"], name="application_requested_idx"),
+            models.Index(fields=["title", "id"], name="application_title_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title or str(_("(untitled application)"))

@@ -33,7 +33,7 @@ def applications_listed_for(user):
 def status_counts(queryset) -> list[dict]:
     """[{status, label, count}] in the order of Application.Status."""
     counts = dict(
-        queryset.order_by().values_list("status").annotate(n=Count("id", distinct=True))
+        queryset.order_by().values_list("status").annotate(n=Count("id"))
     )
     return [
         {"status": value, "label": label, "count": counts.get(value, 0)}
@@ -44,13 +44,14 @@ def status_counts(queryset) -> list[dict]:
 
 def applications_of_member(user):
     """The applicant's dashboard: every application of their organisations."""
+    from core.policies import of_member
+
     return (
-        Application.objects.filter(organisation__memberships__user=user)
+        Application.objects.filter(of_member(user))
         .select_related("funding_round__programme", "organisation", "theme", "tier")
         .prefetch_related(
             Prefetch("versions", queryset=ApplicationVersion.objects.order_by("number"))
         )
-        .distinct()
         .order_by("funding_round__closes_at", "-updated_at")
     )
 

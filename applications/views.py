@@ -91,7 +91,7 @@ def new(request):
     funding_round = get_object_or_404(
         FundingRound.objects.visible_to(request.user).select_related("programme"), pk=round_id
     )
-    organisations = Organisation.objects.filter(memberships__user=request.user).distinct()
+    organisations = Organisation.objects.filter(pk__in=policies.member_organisation_ids(request.user))
     existing = Application.objects.filter(
         funding_round=funding_round, organisation__in=organisations
     ).exclude(status=Application.Status.WITHDRAWN).select_related("organisation")

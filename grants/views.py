@@ -6,10 +6,10 @@ Thin adapters: scope first (404), then the policy (403), then a service.
 
 from datetime import datetime
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db.models import Count
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from core import policies
 from core.errors import DomainError
 from core.fiscal import current_fiscal_year
 from core.money import format_yen
+from core.subqueries import count_of
 from core.views import get_visible_or_404, require_perm, run_service
 from core.vocab import LegalForm
 
@@ -143,9 +144,9 @@ def staff_round_list(request):
         FundingRound.objects.visible_to(request.user)
         .select_related("programme")
         .annotate(
-            theme_count=Count("themes", distinct=True),
-            tier_count=Count("tiers", distinct=True),
-            application_count=Count("applications", distinct=True),
+            theme_count=count_of(Theme.objects, "funding_round"),
+            tier_count=count_of(ScaleTier.objects, "funding_round"),
+            application_count=count_of(apps.get_model("applications", "Application").objects, "funding_round"),
         )
     )
     status = request.GET.get("status", "")

@@ -8,7 +8,6 @@ everyone else gets 404, as for objects outside their scope.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, StaleVersion
 from core.fiscal import current_fiscal_year
 from core.policies import can_view_oversight, programmes_managed_by
+from core.subqueries import count_of
 from core.views import get_visible_or_404, require_perm, run_service
 from grants.models import Award, Programme, Theme
 
@@ -135,7 +135,7 @@ def _findings_page(request, *, base_filter: dict | None = None, heading: str, su
     queryset = Finding.objects.visible_to(request.user).select_related(
         "programme", "theme", "theme__funding_round", "award", "award__organisation",
     ).prefetch_related("target_groups", "feature_tags").annotate(
-        evidence_count=Count("evidence", distinct=True))
+        evidence_count=count_of(FindingEvidence.objects, "finding"))
     filterset = FindingFilter(data, queryset=queryset)
     page = Paginator(filterset.qs.order_by("-fiscal_year", "kind", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page"))

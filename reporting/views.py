@@ -58,10 +58,9 @@ def award_mine(request):
     """The awards of the user's organisations, with what is due next."""
     awards = (
         Award.objects.visible_to(request.user)
-        .filter(organisation__memberships__user=request.user)
+        .filter(policies.of_member(request.user))
         .select_related("organisation", "funding_round")
         .prefetch_related("years", "deadlines__report")
-        .distinct()
     )
     return render(request, "reporting/award_mine.html", {"awards": awards})
 

@@ -11,7 +11,14 @@ oversight never writes.
 
 from django.db.models import Q
 
-from .base import NOTHING, _active, is_programme_staff, is_reviewer, sees_all_programmes
+from .base import (
+    NOTHING,
+    _active,
+    is_programme_staff,
+    is_reviewer,
+    of_member,
+    sees_all_programmes,
+)
 from .reviews import reviewer_application_scope
 
 
@@ -24,7 +31,7 @@ def applications_visible_to(user) -> Q:
         return NOTHING
     if is_reviewer(user):
         return reviewer_application_scope(user)
-    return Q(organisation__memberships__user=user)
+    return of_member(user)
 
 
 def _is_member(user, application) -> bool:

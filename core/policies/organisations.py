@@ -8,7 +8,7 @@ and its invitations. Oversight and staff never write here.
 
 from django.db.models import Q
 
-from .base import NOTHING, _active, is_reviewer, sees_all_programmes
+from .base import NOTHING, _active, is_reviewer, member_organisation_ids, sees_all_programmes
 
 # --- Organisations --------------------------------------------------------------
 
@@ -19,7 +19,7 @@ def organisations_visible_to(user) -> Q:
         return Q()
     if not _active(user) or is_reviewer(user):
         return NOTHING
-    return Q(memberships__user=user)
+    return Q(pk__in=member_organisation_ids(user))
 
 
 def _is_applicant(user) -> bool:

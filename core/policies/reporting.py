@@ -8,7 +8,14 @@ programme manage the award and review reports; oversight writes nothing.
 
 from django.db.models import Q
 
-from .base import NOTHING, _active, is_programme_staff, is_reviewer, sees_all_programmes
+from .base import (
+    NOTHING,
+    _active,
+    is_programme_staff,
+    is_reviewer,
+    of_member,
+    sees_all_programmes,
+)
 
 
 def awards_visible_to(user) -> Q:
@@ -17,7 +24,7 @@ def awards_visible_to(user) -> Q:
         return NOTHING
     if sees_all_programmes(user):
         return Q()
-    return Q(organisation__memberships__user=user)
+    return of_member(user)
 
 
 def reports_visible_to(user) -> Q:
@@ -26,7 +33,7 @@ def reports_visible_to(user) -> Q:
         return NOTHING
     if sees_all_programmes(user):
         return Q()
-    return Q(award__organisation__memberships__user=user)
+    return of_member(user, "award__")
 
 
 def change_requests_visible_to(user) -> Q:
@@ -35,7 +42,7 @@ def change_requests_visible_to(user) -> Q:
         return NOTHING
     if sees_all_programmes(user):
         return Q()
-    return Q(award_year__award__organisation__memberships__user=user)
+    return of_member(user, "award_year__award__")
 
 
 def can_list_awards(user) -> bool:
