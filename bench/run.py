@@ -20,7 +20,7 @@ SKIP = {"run", "__init__"}
 
 
 def discover(names: list[str]) -> list[Path]:
-    scripts = sorted(p for p in HERE.glob("*.py") if p.stem not in SKIP)
+    scripts = sorted(p for p in HERE.glob("*.py") if p.stem not in SKIP and p.stem[0] != "_")
     if names:
         scripts = [p for p in scripts if p.stem in names]
     return scripts

@@ -242,7 +242,17 @@ class Assignment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["application", "reviewer"], name="assignment_unique"),
         ]
-        indexes = [models.Index(fields=["reviewer", "status"])]
+        indexes = [
+            models.Index(fields=["reviewer", "status"]),
+            # Every assignment queues notify_reviewer_assignments, which looks
+            # up the reviewer's not yet notified ones: without this partial
+            # index that walks all the reviewer's assignments, so each write
+            # grew with the round's size (issue 12).
+            models.Index(
+                fields=["reviewer", "due_on", "id"], name="assignment_unnotified_idx",
+                condition=Q(status="active", notified_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reviewer_id} → {self.application_id}"
