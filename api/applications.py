@@ -37,6 +37,7 @@ from core.prefectures import Prefecture
 from core.vocab import LegalForm
 from grants.models import ExpenseCategory, FundingRound, ScaleTier, TargetGroup, Theme
 
+from . import application_rows
 from .errors import DomainErrorOutput
 from .fields import YenField
 from .mixins import (
@@ -314,6 +315,15 @@ class ApplicationListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return applications_listed_for(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        # NOTE: rows straight from values(), the same JSON as the serializer
+        # (api.application_rows; issue 12).
+        queryset = self.get_queryset()
+        if set(request.query_params) - {"page", "page_size"}:
+            queryset = self.filter_queryset(queryset)
+        page = self.paginate_queryset(application_rows.Rows(queryset))
+        return self.get_paginated_response(application_rows.summary_rows(page))
 
     @extend_schema(
         request=ApplicationCreateInput,
