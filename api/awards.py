@@ -285,8 +285,7 @@ class AwardFilter(django_filters.FilterSet):
         fields = ["programme", "funding_round", "status", "fiscal_year", "overdue", "prefecture"]
 
     def filter_fiscal_year(self, queryset, name, value):
-        return queryset.filter(pk__in=AwardYear.objects.filter(fiscal_year=value)
-                               .values("award_id"))
+        return queryset.in_fiscal_year(value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_count__gt=0) if value else queryset.filter(overdue_count=0)

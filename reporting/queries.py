@@ -7,7 +7,6 @@ sums come from subqueries, related rows from prefetches.
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -111,8 +110,7 @@ def awards_for_list(user, *, programme=None, funding_round=None, fiscal_year=Non
     if funding_round:
         awards = awards.filter(funding_round=funding_round)
     if fiscal_year:
-        awards = awards.filter(Exists(AwardYear.objects.filter(award=OuterRef("pk"),
-                                                               fiscal_year=fiscal_year)))
+        awards = awards.in_fiscal_year(fiscal_year)
     if status:
         awards = awards.filter(status=status)
     if overdue is True:

@@ -34,7 +34,11 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(status=Award.Status.ACTIVE)
 
     def in_fiscal_year(self, year: int):
-        return self.filter(years__fiscal_year=year)
+        """Awards having `year`; a year not continued (stop decision) does
+        not count."""
+        return self.filter(models.Exists(
+            AwardYear.objects.filter(award=models.OuterRef("pk"), fiscal_year=year)
+            .exclude(state=AwardYear.State.STOPPED)))
 
 
 class Award(TimeStampedModel):
