@@ -45,6 +45,7 @@ from grants.models import (
     FundingRound,
     Payment,
     ReportDeadline,
+    TargetGroup,
     Theme,
 )
 from grants.models.awards import REPORT_DUE_TIME
@@ -163,17 +164,32 @@ def participants_by_theme_rows(scope: OutcomeScope) -> dict:
 
 
 def participants_by_target_group(scope: OutcomeScope) -> list[dict]:
+    """Per target group: participants counted for it on activities, and the
+    awards whose counted reports name it (on the report or on an activity
+    count), so a report without per-activity counts still counts its award."""
+    counts = (
+        ActivityParticipantCount.objects.filter(
+            scope.counted_reports_q("activity__report__"), target_group=OuterRef("pk"))
+        .values("target_group").annotate(n=Sum("count")).values("n")
+    )
+    naming = (
+        _counted_reports(scope)
+        .filter(Q(target_groups=OuterRef("pk"))
+                | Q(activities__participant_counts__target_group=OuterRef("pk")))
+        .annotate(one=Value(1)).values("one")
+        .annotate(n=Count("award", distinct=True)).values("n")
+    )
     rows = (
-        ActivityParticipantCount.objects.filter(scope.counted_reports_q("activity__report__"))
-        .values("target_group_id", "target_group__code", "target_group__name_ja",
-                "target_group__name_en", "target_group__sort_order")
-        .annotate(participants=Sum("count"), awards=Count("activity__report__award", distinct=True))
-        .order_by("target_group__sort_order", "target_group__code")
+        TargetGroup.objects
+        .annotate(reached=Coalesce(Subquery(counts), 0),
+                  reporting_awards=Coalesce(Subquery(naming), 0))
+        .filter(Q(reached__gt=0) | Q(reporting_awards__gt=0))
+        .values("pk", "code", "name_ja", "name_en", "reached", "reporting_awards")
+        .order_by("sort_order", "code")
     )
     return [
-        {"id": r["target_group_id"], "code": r["target_group__code"],
-         "label": _localised(r["target_group__name_ja"], r["target_group__name_en"]),
-         "participants": r["participants"] or 0, "awards": r["awards"]}
+        {"id": r["pk"], "code": r["code"], "label": _localised(r["name_ja"], r["name_en"]),
+         "participants": r["reached"] or 0, "awards": r["reporting_awards"]}
         for r in rows
     ]
 

@@ -92,6 +92,10 @@ class Award(TimeStampedModel):
     status_reason = models.TextField(_("reason for the status"), blank=True)
     # Sum of the years' approved amounts, kept by the services.
     approved_yen = models.PositiveBigIntegerField(_("approved amount (yen)"), default=0)
+    # Copied from the application when the award is made.
+    target_groups = models.ManyToManyField(
+        "grants.TargetGroup", verbose_name=_("target groups"), blank=True, related_name="awards"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
