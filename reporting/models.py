@@ -284,3 +284,4 @@ class ReminderLog(models.Model):
 
 
 from .findings_models import *  # noqa: E402,F401,F403
+from .managed_list_models import *  # noqa: E402,F401,F403

@@ -87,3 +87,41 @@ def test_ids_still_work_and_unknown_codes_are_400_per_field(api_as, open_round, 
     assert unknown.status_code == 400
     assert set(unknown.json()) == {"target_groups", "budget_lines"}
     assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize(("persona", "expected"), [
+    ("anonymous", 403), ("applicant", 403), ("outsider", 403), ("reviewer", 403),
+    ("oversight", 403), ("other_officer", 201), ("officer", 201),
+])
+def test_staff_add_a_target_group_through_the_api(api_as, persona, expected):
+    from reporting.models import ManagedListEvent
+
+    response = api_as(persona).post(reverse("v1:target-group-list"), {
+        "code": "young_carers", "name_ja": "ヤングケアラー", "name_en": "Young carers",
+        "sort_order": 275}, format="json")
+
+    assert response.status_code == expected
+    assert TargetGroup.objects.filter(code="young_carers").exists() is (expected == 201)
+    assert ManagedListEvent.objects.filter(
+        list_name="target-groups", item_code="young_carers", action="created").exists() is (
+        expected == 201)
+
+
+def test_staff_switch_off_a_feature_tag_and_the_code_stays(api_as, officer):
+    from reporting.models import FeatureTag, ManagedListEvent
+
+    client = api_as("officer")
+    url = reverse("v1:feature-tag-detail", args=["role_creation"])
+
+    renamed = client.patch(url, {"code": "roles"}, format="json")
+    off = client.patch(url, {"is_active": False, "reason": "役割創出は地域課題解決に統合"},
+                       format="json")
+    listed = client.get(reverse("v1:feature-tag-list")).json()
+
+    assert renamed.status_code == 409 and renamed.json()["code"] == "code_fixed"
+    assert off.status_code == 200 and off.json()["is_active"] is False
+    assert "role_creation" not in [t["code"] for t in listed["results"]]
+    assert FeatureTag.objects.get(code="role_creation").is_active is False
+    event = ManagedListEvent.objects.get(item_code="role_creation")
+    assert (event.action, event.actor, event.changes) == (
+        "deactivated", officer, {"is_active": [True, False]})
