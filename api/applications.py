@@ -39,7 +39,7 @@ from grants.models import ExpenseCategory, FundingRound, ScaleTier, TargetGroup,
 
 from . import application_rows
 from .errors import DomainErrorOutput
-from .fields import YenField
+from .fields import CodeOrIdRelatedField, YenField
 from .mixins import (
     OptimisticLockMixin,
     RejectUnknownFieldsMixin,
@@ -65,7 +65,7 @@ class _RowInput(serializers.Serializer):
 
 class ApplicationBudgetLineInput(_RowInput):
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
-    expense_category = serializers.PrimaryKeyRelatedField(queryset=ExpenseCategory.objects.all())
+    expense_category = CodeOrIdRelatedField(queryset=ExpenseCategory.objects.all())
     amount_yen = YenField()
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
@@ -95,7 +95,7 @@ class ApplicationInput(RejectUnknownFieldsMixin, serializers.Serializer):
                                                allow_null=True)
     tier = serializers.PrimaryKeyRelatedField(queryset=ScaleTier.objects.all(), required=False,
                                               allow_null=True)
-    target_groups = serializers.PrimaryKeyRelatedField(
+    target_groups = CodeOrIdRelatedField(
         queryset=TargetGroup.objects.filter(is_active=True), many=True, required=False
     )
     target_groups_other = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -232,7 +232,9 @@ class ApplicationSummaryOutput(serializers.Serializer):
 class ApplicationOutput(ApplicationSummaryOutput):
     summary = serializers.CharField()
     background = serializers.CharField()
-    target_groups = serializers.SerializerMethodField()
+    target_groups = serializers.SerializerMethodField(
+        help_text="Ids of the target groups (kept for compatibility; see target_group_codes).")
+    target_group_codes = serializers.SerializerMethodField()
     target_groups_other = serializers.CharField()
     is_nationwide = serializers.BooleanField()
     prefectures = serializers.ListField(child=serializers.CharField())
@@ -253,6 +255,10 @@ class ApplicationOutput(ApplicationSummaryOutput):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_target_groups(self, application) -> list[int]:
         return [group.pk for group in application.target_groups.all()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_target_group_codes(self, application) -> list[str]:
+        return [group.code for group in application.target_groups.all()]
 
     @extend_schema_field(ApplicationProblemOutput(many=True))
     def get_problems(self, application) -> list[dict]:

@@ -166,6 +166,9 @@ class AwardOutput(serializers.ModelSerializer):
     budget_by_category = serializers.SerializerMethodField()
     deadlines = ReportDeadlineOutput(many=True, read_only=True)
     continuations = AwardContinuationOutput(many=True, read_only=True)
+    target_groups = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True,
+        help_text="Target group codes, from the application.")
 
     class Meta:
         model = Award
@@ -173,7 +176,7 @@ class AwardOutput(serializers.ModelSerializer):
             "id", "award_number", "title", "organisation", "programme", "funding_round",
             "theme", "tier", "application", "status", "status_reason", "start_on", "end_on",
             "conditions", "approved_yen", "prefectures", "is_nationwide", "years", "payments",
-            "budget_by_category", "deadlines", "continuations", "created_at",
+            "budget_by_category", "deadlines", "continuations", "target_groups", "created_at",
         ]
 
     @extend_schema_field(AwardOrganisationOutput)
@@ -285,8 +288,7 @@ class AwardFilter(django_filters.FilterSet):
         fields = ["programme", "funding_round", "status", "fiscal_year", "overdue", "prefecture"]
 
     def filter_fiscal_year(self, queryset, name, value):
-        return queryset.filter(pk__in=AwardYear.objects.filter(fiscal_year=value)
-                               .values("award_id"))
+        return queryset.in_fiscal_year(value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_count__gt=0) if value else queryset.filter(overdue_count=0)

@@ -1,7 +1,10 @@
 """Serializer fields shared by the API modules."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from core.managed_lists import lookup_code_or_id
 
 # Far above any budget; keeps absurd numbers out of PositiveBigIntegerField.
 MAX_YEN = 10**15
@@ -28,3 +31,28 @@ class YenField(serializers.IntegerField):
         if isinstance(data, bool | float):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+@extend_schema_field({"oneOf": [{"type": "string"}, {"type": "integer"}],
+                      "description": "The item's code (e.g. \"personnel\"); its id also works."})
+class CodeOrIdRelatedField(serializers.RelatedField):
+    """A managed-list item (expense category, target group, feature tag)
+    named by its stable code, as every answer names it; a database id is
+    still accepted for compatibility. Answers with the code."""
+
+    default_error_messages = {
+        "does_not_exist": _("No item with the code “%(value)s”."),
+        "incorrect_type": _("Send the item's code as text."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("incorrect_type")
+        queryset = self.get_queryset()
+        try:
+            return lookup_code_or_id(queryset, data)
+        except queryset.model.DoesNotExist:
+            self.fail("does_not_exist", value=data)
+
+    def to_representation(self, value):
+        return value.code

@@ -135,6 +135,9 @@ class ReportContentInput(RejectUnknownFieldsMixin, serializers.Serializer):
     sustainability_plan = serializers.CharField(required=False, allow_blank=True)
     feature_tags = serializers.ListField(child=serializers.CharField(), required=False,
                                          help_text="Feature tag codes.")
+    target_groups = serializers.ListField(
+        child=serializers.CharField(), required=False,
+        help_text="Target group codes the report reaches (no per-activity counts needed).")
     activities = ReportActivityInput(many=True, required=False,
                                help_text="Replaces every activity of the report.")
     indicator_actuals = IndicatorActualInput(many=True, required=False)

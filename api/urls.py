@@ -9,6 +9,7 @@ from . import (
     awards,
     findings,
     grants,
+    managed_lists,
     organisations,
     outcomes,
     reports,
@@ -25,6 +26,7 @@ v1 = [
     *reports.urlpatterns,
     *findings.urlpatterns,
     *outcomes.urlpatterns,
+    *managed_lists.urlpatterns,
 ]
 
 urlpatterns = [

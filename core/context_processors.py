@@ -18,6 +18,7 @@ NAV = [
     ("accounts:organisation_list", _("Organisations"), "oversight"),
     ("reporting:dashboard", _("Oversight"), "oversight"),
     ("reporting:findings", _("Findings"), "oversight"),
+    ("reporting:managed_lists", _("Lists"), "oversight"),
 ]
 
 

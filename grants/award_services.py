@@ -236,6 +236,7 @@ def create_award_from_application(
         approved_yen=sum(sum(lines.values()) for lines in budget.values()),
         created_by=_actor(by),
     )
+    award.target_groups.set(application.target_groups.all())
     for year in years:
         award_year = AwardYear.objects.create(
             award=award, fiscal_year=year, approved_yen=sum(budget[year].values())

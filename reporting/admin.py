@@ -13,6 +13,7 @@ from .models import (
     ExpenseActual,
     FeatureTag,
     IndicatorActual,
+    ManagedListEvent,
     ProgressReport,
     ReminderLog,
     ReportActivity,
@@ -94,5 +95,8 @@ class ReportEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "report", "actor", "action", "from_status", "to_status"]
     list_filter = ["action"]
     list_select_related = ["report", "actor"]
+
+
+admin.site.register(ManagedListEvent, ReadOnlyAdmin)
 
 from . import findings_admin  # noqa: E402,F401 - findings and model report jobs

@@ -26,11 +26,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import ExtractHour, TruncDate
+from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,7 @@ from grants.models import (
     FundingRound,
     Payment,
     ReportDeadline,
+    TargetGroup,
     Theme,
 )
 from grants.models.awards import REPORT_DUE_TIME
@@ -114,19 +116,34 @@ def award_counts(scope: OutcomeScope) -> dict:
 # --- Reach ------------------------------------------------------------------------------
 
 
-def _activities(scope: OutcomeScope):
-    return ReportActivity.objects.filter(scope.counted_reports_q("report__"))
+def _counted_reports(scope: OutcomeScope):
+    """The counted reports, with or without activity rows: a report handed
+    in with feature tags but no activities still counts its award (with 0
+    participants) under every grouping, as it does under its theme."""
+    return ProgressReport.objects.filter(scope.counted_reports_q())
+
+
+def _report_sums(scope: OutcomeScope):
+    """Participants and sessions per counted report, as subqueries, so a
+    join to tags or prefectures never repeats or drops a report."""
+    activities = ReportActivity.objects.filter(report=OuterRef("pk")).values("report")
+    return _counted_reports(scope).annotate(
+        report_participants=Coalesce(Subquery(
+            activities.annotate(n=Sum("participants_total")).values("n")), 0),
+        report_sessions=Coalesce(Subquery(
+            activities.annotate(n=Sum("sessions_held")).values("n")), 0),
+    )
 
 
 def participants_by_fiscal_year(scope: OutcomeScope) -> list[dict]:
     rows = (
-        _activities(scope).values("report__fiscal_year")
-        .annotate(participants=Sum("participants_total"), sessions=Sum("sessions_held"),
-                  awards=Count("report__award", distinct=True))
-        .order_by("report__fiscal_year")
+        _report_sums(scope).values("fiscal_year")
+        .annotate(participants=Sum("report_participants"), sessions=Sum("report_sessions"),
+                  awards=Count("award", distinct=True))
+        .order_by("fiscal_year")
     )
     return [
-        {"fiscal_year": r["report__fiscal_year"], "label": fiscal_year_label(r["report__fiscal_year"]),
+        {"fiscal_year": r["fiscal_year"], "label": fiscal_year_label(r["fiscal_year"]),
          "participants": r["participants"] or 0, "sessions": r["sessions"] or 0,
          "awards": r["awards"]}
         for r in rows
@@ -134,48 +151,69 @@ def participants_by_fiscal_year(scope: OutcomeScope) -> list[dict]:
 
 
 def participants_by_theme_rows(scope: OutcomeScope) -> dict:
-    """{theme id or None: {"participants", "awards"}} of the counted reports."""
+    """{theme id or None: {"participants", "reporting_awards"}} of the
+    counted reports."""
     rows = (
-        _activities(scope).values("report__award__theme_id")
-        .annotate(participants=Sum("participants_total"),
-                  awards=Count("report__award", distinct=True))
+        _report_sums(scope).values("award__theme_id")
+        .annotate(participants=Sum("report_participants"),
+                  awards=Count("award", distinct=True))
         .order_by()
     )
-    return {r["report__award__theme_id"]: {"participants": r["participants"] or 0,
-                                           "reporting_awards": r["awards"]} for r in rows}
+    return {r["award__theme_id"]: {"participants": r["participants"] or 0,
+                                   "reporting_awards": r["awards"]} for r in rows}
 
 
 def participants_by_target_group(scope: OutcomeScope) -> list[dict]:
+    """Per target group: participants counted for it on activities, and the
+    awards whose counted reports name it (on the report or on an activity
+    count), so a report without per-activity counts still counts its award."""
+    counts = (
+        ActivityParticipantCount.objects.filter(
+            scope.counted_reports_q("activity__report__"), target_group=OuterRef("pk"))
+        .values("target_group").annotate(n=Sum("count")).values("n")
+    )
+    naming = (
+        _counted_reports(scope)
+        .filter(Q(target_groups=OuterRef("pk"))
+                | Q(activities__participant_counts__target_group=OuterRef("pk")))
+        .annotate(one=Value(1)).values("one")
+        .annotate(n=Count("award", distinct=True)).values("n")
+    )
     rows = (
-        ActivityParticipantCount.objects.filter(scope.counted_reports_q("activity__report__"))
-        .values("target_group_id", "target_group__code", "target_group__name_ja",
-                "target_group__name_en", "target_group__sort_order")
-        .annotate(participants=Sum("count"), awards=Count("activity__report__award", distinct=True))
-        .order_by("target_group__sort_order", "target_group__code")
+        TargetGroup.objects
+        .annotate(reached=Coalesce(Subquery(counts), 0),
+                  reporting_awards=Coalesce(Subquery(naming), 0))
+        .filter(Q(reached__gt=0) | Q(reporting_awards__gt=0))
+        .values("pk", "code", "name_ja", "name_en", "reached", "reporting_awards")
+        .order_by("sort_order", "code")
     )
     return [
-        {"id": r["target_group_id"], "code": r["target_group__code"],
-         "label": _localised(r["target_group__name_ja"], r["target_group__name_en"]),
-         "participants": r["participants"] or 0, "awards": r["awards"]}
+        {"id": r["pk"], "code": r["code"], "label": _localised(r["name_ja"], r["name_en"]),
+         "participants": r["reached"] or 0, "awards": r["reporting_awards"]}
         for r in rows
     ]
 
 
 def participants_by_feature_tag(scope: OutcomeScope) -> list[dict]:
-    """Participants of reports carrying each feature tag (a report with two
-    tags counts under both)."""
+    """Participants and awards of the counted reports carrying each feature
+    tag (a report with two tags counts under both; one without activity
+    rows counts its award with 0 participants)."""
+    participants = ReportActivity.objects.filter(
+        report=OuterRef("progressreport_id")).values("report").annotate(
+        n=Sum("participants_total")).values("n")
     rows = (
-        _activities(scope).filter(report__feature_tags__isnull=False)
-        .values("report__feature_tags__id", "report__feature_tags__code",
-                "report__feature_tags__name_ja", "report__feature_tags__name_en",
-                "report__feature_tags__sort_order")
-        .annotate(participants=Sum("participants_total"),
-                  awards=Count("report__award", distinct=True))
-        .order_by("report__feature_tags__sort_order", "report__feature_tags__code")
+        ProgressReport.feature_tags.through.objects
+        .filter(progressreport__in=_counted_reports(scope))
+        .annotate(report_participants=Coalesce(Subquery(participants), 0))
+        .values("featuretag_id", "featuretag__code", "featuretag__name_ja",
+                "featuretag__name_en", "featuretag__sort_order")
+        .annotate(participants=Sum("report_participants"),
+                  awards=Count("progressreport__award", distinct=True))
+        .order_by("featuretag__sort_order", "featuretag__code")
     )
     return [
-        {"id": r["report__feature_tags__id"], "code": r["report__feature_tags__code"],
-         "label": _localised(r["report__feature_tags__name_ja"], r["report__feature_tags__name_en"]),
+        {"id": r["featuretag_id"], "code": r["featuretag__code"],
+         "label": _localised(r["featuretag__name_ja"], r["featuretag__name_en"]),
          "participants": r["participants"] or 0, "awards": r["awards"]}
         for r in rows
     ]
@@ -185,16 +223,16 @@ def participants_by_prefecture(scope: OutcomeScope) -> list[dict]:
     """Participants by the awards' activity area. The database sums per
     award (one query); each award's sum then counts under every prefecture
     of its area, or under "nationwide", so the rows may add up to more than
-    the total."""
+    the total. An award whose counted reports have no activity rows counts
+    with 0 participants."""
     per_award = (
-        _activities(scope).values("report__award_id", "report__award__prefectures",
-                                  "report__award__is_nationwide")
-        .annotate(participants=Sum("participants_total")).order_by()
+        _report_sums(scope).values("award_id", "award__prefectures", "award__is_nationwide")
+        .annotate(participants=Sum("report_participants")).order_by()
     )
     buckets: dict[str, dict] = {}
     for row in per_award:
-        codes = [NATIONWIDE] if row["report__award__is_nationwide"] else sorted(
-            {str(c) for c in row["report__award__prefectures"] or []}
+        codes = [NATIONWIDE] if row["award__is_nationwide"] else sorted(
+            {str(c) for c in row["award__prefectures"] or []}
         )
         for code in codes:
             bucket = buckets.setdefault(code, {"participants": 0, "awards": 0})

@@ -5,6 +5,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.managed_lists import CodeOrIdFilter
 from core.prefectures import Prefecture
 from grants.models import Programme, TargetGroup, Theme
 
@@ -30,9 +31,10 @@ class FindingFilter(django_filters.FilterSet):
         label=_("Programme"), queryset=Programme.objects.order_by("code"))
     theme = _RoundLabelledChoiceFilter(
         label=_("Theme"), queryset=Theme.objects.select_related("funding_round"))
-    target_group = django_filters.ModelChoiceFilter(
+    # Codes, as the API reads and writes them; ids still work.
+    target_group = CodeOrIdFilter(
         label=_("Target group"), field_name="target_groups", queryset=TargetGroup.objects.all())
-    feature_tag = django_filters.ModelChoiceFilter(
+    feature_tag = CodeOrIdFilter(
         label=_("Feature"), field_name="feature_tags", queryset=FeatureTag.objects.all())
     prefecture = django_filters.ChoiceFilter(
         label=_("Prefecture"), choices=Prefecture.choices, method="in_prefecture")

@@ -13,6 +13,7 @@ from grants.models import (
     Payment,
     Programme,
     ScheduledPayment,
+    TargetGroup,
 )
 
 from .models import FeatureTag, ProgressReport
@@ -197,6 +198,11 @@ class ReportForm(forms.Form):
         label=_("Features"), required=False, to_field_name="code",
         queryset=FeatureTag.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple,
     )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Target groups reached"), required=False, to_field_name="code",
+        queryset=TargetGroup.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Name the groups even where activities do not count them separately."),
+    )
 
     def __init__(self, *args, report: ProgressReport, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,6 +237,7 @@ class ReportForm(forms.Form):
         initial = {field: getattr(report, field) for field in TEXT_FIELDS}
         initial["lock_version"] = report.lock_version
         initial["feature_tags"] = [t.code for t in report.feature_tags.all()]
+        initial["target_groups"] = [g.code for g in report.target_groups.all()]
         for row in report.indicator_actuals.all():
             initial[f"ind_{row.pk}_actual"] = row.actual
             initial[f"ind_{row.pk}_note"] = row.note
@@ -256,6 +263,7 @@ class ReportForm(forms.Form):
         data = self.cleaned_data
         result = {field: data.get(field) or "" for field in TEXT_FIELDS}
         result["feature_tags"] = [t.code for t in data.get("feature_tags") or []]
+        result["target_groups"] = [g.code for g in data.get("target_groups") or []]
         result["indicator_actuals"] = [
             {"id": row.pk, "actual": data.get(f"ind_{row.pk}_actual"),
              "note": data.get(f"ind_{row.pk}_note") or ""}

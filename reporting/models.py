@@ -72,6 +72,11 @@ class ProgressReport(TimeStampedModel):
     feature_tags = models.ManyToManyField(
         FeatureTag, verbose_name=_("features"), blank=True, related_name="reports"
     )
+    # The groups the report reaches, named even where no activity splits its
+    # participants by group; a new report starts with the award's groups.
+    target_groups = models.ManyToManyField(
+        "grants.TargetGroup", verbose_name=_("target groups"), blank=True, related_name="reports"
+    )
 
     # SECURITY: personal data found in free text blocks submission unless
     # programme staff accepted exactly these findings (recorded as an event).
@@ -279,3 +284,4 @@ class ReminderLog(models.Model):
 
 
 from .findings_models import *  # noqa: E402,F401,F403
+from .managed_list_models import *  # noqa: E402,F401,F403

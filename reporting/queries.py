@@ -7,7 +7,6 @@ sums come from subqueries, related rows from prefetches.
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -102,6 +101,7 @@ def awards_for_list(user, *, programme=None, funding_round=None, fiscal_year=Non
             Prefetch("deadlines", queryset=ReportDeadline.objects.select_related("report")
                      .order_by("due_on", "id")),
             "continuations",
+            "target_groups",
         )
     else:
         awards = awards.prefetch_related(
@@ -111,8 +111,7 @@ def awards_for_list(user, *, programme=None, funding_round=None, fiscal_year=Non
     if funding_round:
         awards = awards.filter(funding_round=funding_round)
     if fiscal_year:
-        awards = awards.filter(Exists(AwardYear.objects.filter(award=OuterRef("pk"),
-                                                               fiscal_year=fiscal_year)))
+        awards = awards.in_fiscal_year(fiscal_year)
     if status:
         awards = awards.filter(status=status)
     if overdue is True:
@@ -227,6 +226,7 @@ def report_detail(queryset, **lookup):
         "deadline__award_year",
     ).prefetch_related(
         "feature_tags",
+        "target_groups",
         "activities__participant_counts__target_group",
         "indicator_actuals",
         Prefetch("expense_actuals", queryset=ExpenseActual.objects.select_related(
@@ -247,7 +247,8 @@ def labelled_content(content: dict) -> dict:
         return {obj.code: obj.name for obj in model.objects.filter(code__in=list(codes))}
 
     activities = content.get("activities") or []
-    groups = names(TargetGroup, {c for a in activities for c in a.get("participants_by_group", {})})
+    groups = names(TargetGroup, {c for a in activities for c in a.get("participants_by_group", {})}
+                   | set(content.get("target_groups") or []))
     tags = names(FeatureTag, content.get("feature_tags") or [])
     categories = names(ExpenseCategory,
                        [e.get("expense_category") for e in content.get("expense_actuals") or []])
@@ -259,6 +260,7 @@ def labelled_content(content: dict) -> dict:
     return {
         **content,
         "feature_tag_names": [tags.get(c, c) for c in content.get("feature_tags") or []],
+        "target_group_names": [groups.get(c, c) for c in content.get("target_groups") or []],
         "activities": [
             {**a, "groups": [(groups.get(c, c), n) for c, n in
                              (a.get("participants_by_group") or {}).items()]}

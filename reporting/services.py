@@ -100,6 +100,7 @@ def start_report(*, deadline: ReportDeadline, by) -> ProgressReport:
         IndicatorActual(report=report, indicator=i, name=i.name, unit=i.unit, target=i.target)
         for i in indicators
     )
+    report.target_groups.set(deadline.award.target_groups.all())
     if report.has_expenses:
         ExpenseActual.objects.bulk_create(
             ExpenseActual(report=report, expense_category_id=line.expense_category_id)
@@ -216,6 +217,9 @@ def save_report_draft(*, report: ProgressReport, data: dict, lock_version, by) -
         setattr(report, field, data[field] or "")
     if "feature_tags" in data:
         report.feature_tags.set(_by_code(FeatureTag, data["feature_tags"], "feature_tags").values())
+    if "target_groups" in data:
+        report.target_groups.set(
+            _by_code(TargetGroup, data["target_groups"] or [], "target_groups").values())
     if "activities" in data:
         _save_activities(report, data["activities"] or [])
     if "indicator_actuals" in data:
@@ -247,6 +251,7 @@ def report_content(report: ProgressReport) -> dict:
         "award_number": report.award.award_number,
         **{field: getattr(report, field) for field in TEXT_FIELDS},
         "feature_tags": [t.code for t in report.feature_tags.all()],
+        "target_groups": [g.code for g in report.target_groups.all()],
         "activities": [
             {
                 "name": a.name, "description": a.description, "sessions_held": a.sessions_held,

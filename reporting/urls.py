@@ -34,5 +34,7 @@ urlpatterns = [
 ]
 
 from .findings_urls import urlpatterns as findings_urlpatterns  # noqa: E402
+from .managed_list_urls import urlpatterns as managed_list_urlpatterns  # noqa: E402
 
 urlpatterns += findings_urlpatterns
+urlpatterns += managed_list_urlpatterns

@@ -46,3 +46,17 @@ RULES = {
     "grants.create_round": can_create_round_in,
     "grants.view_round_history": can_view_round_history,
 }
+
+
+# --- Managed lists (target groups, feature tags, expense categories) -----------------
+
+
+def can_view_managed_lists(user) -> bool:
+    """The lists and their history: staff and oversight."""
+    return sees_all_programmes(user)
+
+
+def can_manage_managed_lists(user) -> bool:
+    """Add, rename, reorder, switch off: programme staff (the lists are
+    shared by every programme) and superusers; oversight reads only."""
+    return is_staff_user(user)

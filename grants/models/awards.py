@@ -34,7 +34,11 @@ class AwardQuerySet(models.QuerySet):
         return self.filter(status=Award.Status.ACTIVE)
 
     def in_fiscal_year(self, year: int):
-        return self.filter(years__fiscal_year=year)
+        """Awards having `year`; a year not continued (stop decision) does
+        not count."""
+        return self.filter(models.Exists(
+            AwardYear.objects.filter(award=models.OuterRef("pk"), fiscal_year=year)
+            .exclude(state=AwardYear.State.STOPPED)))
 
 
 class Award(TimeStampedModel):
@@ -88,6 +92,10 @@ class Award(TimeStampedModel):
     status_reason = models.TextField(_("reason for the status"), blank=True)
     # Sum of the years' approved amounts, kept by the services.
     approved_yen = models.PositiveBigIntegerField(_("approved amount (yen)"), default=0)
+    # Copied from the application when the award is made.
+    target_groups = models.ManyToManyField(
+        "grants.TargetGroup", verbose_name=_("target groups"), blank=True, related_name="awards"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
