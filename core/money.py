@@ -1,6 +1,9 @@
 """Arithmetic and display of integer yen. JPY has no minor unit: never float."""
 
+import re
+import unicodedata
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -57,3 +60,40 @@ def split_yen(total_yen: int, weights: Sequence[int]) -> list[int]:
 def percent_of(amount_yen: int, percent: int) -> int:
     """`percent`% of an amount, rounded down to whole yen."""
     return amount_yen * percent // 100
+
+
+# Far above any budget; keeps absurd numbers out of PositiveBigIntegerField.
+MAX_YEN = 10**15
+
+_UNITS = {"億": 100_000_000, "万": 10_000}
+_YEN_MARKS = (",", "¥", "\\", "円", " ", "\u3000", "_")
+
+
+def parse_yen(text: str) -> int:
+    """Whole yen from what people type: 1500000, 1,500,000, ¥1,500,000,
+    1500000円, full-width digits and punctuation (１，５００，０００円), and the
+    万/億 units (150万, 1億2,000万, 1.5万 = 15,000). Decimals are allowed only
+    before a unit and only when the result is whole yen. Raises ValueError
+    for anything else (signs, letters, fractions of a yen, an empty string)."""
+    normal = unicodedata.normalize("NFKC", str(text)).strip()
+    for mark in _YEN_MARKS:
+        normal = normal.replace(mark, "")
+    match = _YEN_PATTERN.fullmatch(normal)
+    if not normal or match is None:
+        raise ValueError(f"not an amount of yen: {text!r}")
+    total = Decimal(0)
+    oku, man, rest = match.group("oku"), match.group("man"), match.group("rest")
+    if oku:
+        total += Decimal(oku) * _UNITS["億"]
+    if man:
+        total += Decimal(man) * _UNITS["万"]
+    if rest:
+        total += Decimal(rest)
+    if total != total.to_integral_value():
+        raise ValueError(f"not a whole number of yen: {text!r}")
+    return int(total)
+
+
+_YEN_PATTERN = re.compile(
+    r"(?:(?P<oku>\d+(?:\.\d+)?)億)?(?:(?P<man>\d+(?:\.\d+)?)万)?(?P<rest>\d+)?"
+)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.corporate_number import validate_corporate_number
+from core.forms import YenField
 from core.prefectures import Prefecture
 
 from .models import Decision, Recommendation
@@ -159,12 +160,16 @@ class ReviewForm(forms.Form):
         return {c.pk: self.cleaned_data.get(f"criterion_{c.pk}") for c in self.criteria}
 
 
+NOT_WAITING = _("This application is not waiting for a decision in this round; reload the page.")
+
+
 class DecisionForm(forms.Form):
-    application = forms.TypedChoiceField(label=_("Application"), coerce=int)
+    application = forms.TypedChoiceField(label=_("Application"), coerce=int,
+                                         error_messages={"invalid_choice": NOT_WAITING})
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
-    amount_yen = forms.IntegerField(
-        label=_("Award amount (yen)"), min_value=1, required=False,
-        help_text=_("Up to the requested amount; leave empty when declining."),
+    amount_yen = YenField(
+        label=_("Award amount (yen)"), required=False,
+        help_text=_("Up to the requested amount; empty awards the requested amount."),
     )
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -184,3 +189,25 @@ class BulkReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Appears in the decision notices sent to the applicants."),
     )
+
+
+class DecisionRowForm(forms.Form):
+    """One row of the proposal table: tick it, adjust the amount, choose the
+    outcome. `application` is hidden and must be one waiting for a decision."""
+
+    application = forms.TypedChoiceField(
+        coerce=int, widget=forms.HiddenInput, label=_("Application"),
+        error_messages={"invalid_choice": NOT_WAITING},
+    )
+    decide = forms.BooleanField(label=_("Decide"), required=False)
+    amount_yen = YenField(label=_("Amount (yen)"), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices)
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [(a.id, a.receipt_number or a.id)
+                                              for a in applications]
+
+
+DecisionRowFormSet = forms.formset_factory(DecisionRowForm, extra=0, max_num=2000,
+                                           validate_max=True)

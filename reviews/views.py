@@ -34,6 +34,7 @@ from .forms import (
     CopyRubricForm,
     CriterionFormSet,
     DecisionForm,
+    DecisionRowFormSet,
     ManualAssignForm,
     ReviewerProfileForm,
     ReviewForm,
@@ -53,7 +54,7 @@ from .queries import (
     round_proposal,
     round_review_progress,
 )
-from .ranking import round_ranking
+from .ranking import UNDECIDED_STATUSES, round_ranking
 from .services.rubrics import CRITERION_FIELDS, SETTING_FIELDS
 
 REVIEW_ROUND_STATUSES = ("closed", "reviewing", "decided", "archived")
@@ -370,12 +371,57 @@ def ranking(request, pk):
     })
 
 
-def _amounts_from(data) -> dict[int, int]:
-    amounts = {}
-    for key, value in data.items():
-        if key.startswith("amount_") and value.strip().isdigit():
-            amounts[int(key.removeprefix("amount_"))] = int(value)
-    return amounts
+ROWS_PREFIX = "rows"
+
+
+def _bound_rows(source, undecided):
+    """The proposal rows as sent (a formset), or None when the request
+    carries none (the first visit)."""
+    if not any(key.startswith(f"{ROWS_PREFIX}-") for key in source):
+        return None
+    return DecisionRowFormSet(source, prefix=ROWS_PREFIX,
+                              form_kwargs={"applications": undecided})
+
+
+def _typed_amounts(formset) -> dict[int, int]:
+    """The amounts typed in the valid rows (the proposal uses them)."""
+    if formset is None or not formset.management_form.is_valid():
+        return {}
+    return {
+        form.cleaned_data["application"]: form.cleaned_data["amount_yen"]
+        for form in formset.forms
+        if form.is_valid() and form.cleaned_data.get("amount_yen") is not None
+    }
+
+
+def _rows_for(proposal, bound, undecided):
+    """(proposal row, row form) pairs. The bound forms (what was typed) when
+    they match the proposal's rows, else fresh ones from the proposal."""
+    ids = [str(row.ranked.id) for row in proposal.rows]
+    if (bound is not None and bound.management_form.is_valid()
+            and [str(form["application"].value()) for form in bound.forms] == ids):
+        return bound, list(zip(proposal.rows, bound.forms, strict=True))
+    fresh = DecisionRowFormSet(prefix=ROWS_PREFIX, form_kwargs={"applications": undecided},
+                               initial=[{
+                                   "application": row.ranked.id, "amount_yen": row.amount_yen,
+                                   "outcome": Decision.Outcome.AWARDED if row.selected
+                                   else Decision.Outcome.DECLINED,
+                               } for row in proposal.rows])
+    return fresh, list(zip(proposal.rows, fresh.forms, strict=True))
+
+
+def _row_errors(formset, receipts) -> list[str]:
+    """Every problem of the rows, for the summary above the table."""
+    errors = [str(e) for e in formset.non_form_errors()]
+    for form in formset.forms:
+        if not form.errors:
+            continue
+        raw = str(form["application"].value())
+        receipt = receipts.get(raw, raw)
+        for name, field_errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            errors += [f"{receipt}: {label}: {error}" for error in field_errors]
+    return errors
 
 
 def decisions(request, pk):
@@ -383,31 +429,52 @@ def decisions(request, pk):
     require_perm(request.user, "reviews.view_ranking", funding_round)
     may_manage = _may_manage(request, funding_round)
     source = request.POST if request.method == "POST" else request.GET
-    ranking_data, proposal = round_proposal(funding_round, amounts=_amounts_from(source))
-    undecided = [row.ranked.application for row in proposal.rows]
+    action = request.POST.get("action") if request.method == "POST" else None
+    ranking_full = round_ranking(funding_round)
+    undecided = [r.application for r in ranking_full.rows
+                 if r.application.status in UNDECIDED_STATUSES]
+    if action in ("recalculate", "bulk"):
+        bound = DecisionRowFormSet(source, prefix=ROWS_PREFIX,
+                                   form_kwargs={"applications": undecided})
+    else:
+        bound = _bound_rows(source, undecided)
+    ranking_data, proposal = round_proposal(funding_round, amounts=_typed_amounts(bound),
+                                            ranking=ranking_full)
     themes = {t.pk: t for t in funding_round.themes.all()}
     for row in proposal.rows:
         row.theme = themes.get(row.ranked.application.theme_id)
-    single_form = DecisionForm(applications=undecided)
+    receipts = {str(a.id): a.receipt_number or str(a.id) for a in undecided}
+    single_form = DecisionForm(applications=undecided, prefix="single")
     bulk_form = BulkReasonForm(auto_id="bulk_%s")
+    page_errors = []
     status = 200
+    if bound is not None and not bound.is_valid():
+        page_errors = _row_errors(bound, receipts)
+        status = 400
     if request.method == "POST":
         require_perm(request.user, "reviews.manage_round", funding_round)
-        status = 400
-        if request.POST.get("action") == "recalculate":
-            status = 200  # only the proposal with the amounts typed in
-        elif request.POST.get("action") == "single":
-            single_form = DecisionForm(request.POST, applications=undecided)
-            if single_form.is_valid() and _decide_one(request, single_form):
+        if action == "recalculate":
+            pass  # only the proposal with the amounts typed in
+        elif action == "single":
+            status = 400
+            single_form = DecisionForm(request.POST, applications=undecided, prefix="single")
+            if single_form.is_valid() and _decide_one(request, single_form, undecided):
+                return redirect("reviews:decisions", pk=pk)
+        elif action == "bulk":
+            status = 400
+            bulk_form = BulkReasonForm(request.POST, auto_id="bulk_%s")
+            if (not page_errors and bulk_form.is_valid()
+                    and _decide_many(request, funding_round, bound, bulk_form, undecided)):
                 return redirect("reviews:decisions", pk=pk)
         else:
-            bulk_form = BulkReasonForm(request.POST, auto_id="bulk_%s")
-            if bulk_form.is_valid() and _decide_many(request, funding_round, bulk_form):
-                return redirect("reviews:decisions", pk=pk)
+            status = 400
+            page_errors.append(_("Unknown action: reload the page and try again."))
+    row_formset, rows = _rows_for(proposal, bound, undecided)
     return render(request, "reviews/decisions.html", {
         "round": funding_round, "ranking": ranking_data, "proposal": proposal,
         "decided": round_decisions(funding_round), "batches": batch_progress(funding_round),
         "single_form": single_form, "bulk_form": bulk_form, "may_manage": may_manage,
+        "row_formset": row_formset, "rows": rows, "page_errors": page_errors,
         "unmet": [
             (themes.get(theme_id), minimum, reached)
             for theme_id, (minimum, reached) in proposal.unmet_minimums.items()
@@ -415,31 +482,35 @@ def decisions(request, pk):
     }, status=status)
 
 
-def _decide_one(request, form) -> bool:
+def _award_amount(outcome, typed, application):
+    """Awards default to the requested amount when the amount is left blank."""
+    if outcome != Decision.Outcome.AWARDED:
+        return None
+    return application.requested_yen if typed is None else typed
+
+
+def _decide_one(request, form, undecided) -> bool:
     data = form.cleaned_data
     application = Application.objects.get(pk=data["application"])
     decision = run_service(
         request, services.record_decision, application=application, outcome=data["outcome"],
-        by=request.user, amount_yen=data["amount_yen"], reason=data["reason"],
-        success=_("Decision recorded; the notice is being prepared."),
+        by=request.user, amount_yen=_award_amount(data["outcome"], data["amount_yen"], application),
+        reason=data["reason"], success=_("Decision recorded; the notice is being prepared."),
     )
     return decision is not None
 
 
-def _decide_many(request, funding_round, form) -> bool:
-    chosen = [int(v) for v in request.POST.getlist("decide") if v.isdigit()]
-    applications = Application.objects.in_bulk(chosen)
+def _decide_many(request, funding_round, formset, form, undecided) -> bool:
+    applications = Application.objects.in_bulk([a.id for a in undecided])
     items = []
-    for application_id in chosen:
-        outcome = request.POST.get(f"outcome_{application_id}", "")
-        amount = request.POST.get(f"amount_{application_id}", "").strip()
-        if outcome == Decision.Outcome.AWARDED and not amount.isdigit():
-            messages.error(request, _("Award amount for %(receipt)s: enter a whole number of yen.")
-                           % {"receipt": applications[application_id].receipt_number})
-            return False
+    for row in formset.forms:
+        data = row.cleaned_data
+        if not data.get("decide"):
+            continue
+        application = applications[data["application"]]
         items.append({
-            "application": applications[application_id], "outcome": outcome,
-            "amount_yen": int(amount) if outcome == Decision.Outcome.AWARDED else None,
+            "application": application, "outcome": data["outcome"],
+            "amount_yen": _award_amount(data["outcome"], data["amount_yen"], application),
             "reason": form.cleaned_data["reason"],
         })
     batch = run_service(request, services.record_decisions, funding_round=funding_round,

@@ -44,17 +44,18 @@ def test_proposal_and_bulk_decisions(client, officer, make_application, rubric,
     assert proposal.funding_line == (10 + 4) / 2
 
     # Lowering the strong one's amount makes room for the weak one.
-    lowered = client.get(url, {f"amount_{strong.pk}": "500000"}).context["proposal"]
+    rows = _rows(strong, weak)
+    lowered = client.get(url, rows | {"rows-0-amount_yen": "500000"}).context["proposal"]
     assert [r.selected for r in lowered.rows] == [True, True]
-    response = client.post(url, {"action": "recalculate", f"amount_{strong.pk}": "500000"})
+    response = client.post(url, rows | {"action": "recalculate", "rows-0-amount_yen": "500000"})
     assert response.status_code == 200 and not Decision.objects.exists()
     assert [r.selected for r in response.context["proposal"].rows] == [True, True]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {
-            "action": "bulk", "decide": [strong.pk, weak.pk], "reason": "審査結果による",
-            f"outcome_{strong.pk}": "awarded", f"amount_{strong.pk}": "900000",
-            f"outcome_{weak.pk}": "declined", f"amount_{weak.pk}": "1000000",
+        response = client.post(url, rows | {
+            "action": "bulk", "reason": "審査結果による",
+            "rows-0-decide": "on", "rows-0-outcome": "awarded", "rows-0-amount_yen": "900000",
+            "rows-1-decide": "on", "rows-1-outcome": "declined", "rows-1-amount_yen": "1000000",
         })
     assert response.status_code == 302
     assert {(d.application_id, d.outcome, d.amount_yen) for d in Decision.objects.all()} == {
@@ -65,12 +66,20 @@ def test_proposal_and_bulk_decisions(client, officer, make_application, rubric,
     assert reverse("reviews:notice", args=[Decision.objects.first().pk]) in page.content.decode()
 
 
-def test_bulk_decision_needs_an_amount_for_awards(client, officer, make_application, rubric):
+def _rows(*applications) -> dict:
+    """The proposal formset's data for these applications, in this order."""
+    data = {"rows-TOTAL_FORMS": len(applications), "rows-INITIAL_FORMS": len(applications)}
+    for i, application in enumerate(applications):
+        data |= {f"rows-{i}-application": application.pk, f"rows-{i}-outcome": "declined"}
+    return data
+
+
+def test_bulk_decision_needs_a_valid_amount_for_awards(client, officer, make_application, rubric):
     application = make_application(status="under_review")
     client.force_login(officer)
     response = client.post(reverse("reviews:decisions", args=[rubric.funding_round.pk]), {
-        "action": "bulk", "decide": [application.pk], f"outcome_{application.pk}": "awarded",
-        f"amount_{application.pk}": "",
+        **_rows(application), "action": "bulk", "rows-0-decide": "on",
+        "rows-0-outcome": "awarded", "rows-0-amount_yen": "たくさん",
     })
     assert response.status_code == 400
     assert application.receipt_number in response.content.decode()

@@ -47,14 +47,14 @@ def test_round_pages_read(client, request, setup, persona, page):
     [
         ("rubric", {"action": "default"}),
         ("assignments", {"action": "auto", "k": 1, "max_load": 5, "min_load": 0}),
-        ("decisions", {"action": "single", "outcome": "declined", "reason": "x"}),
+        ("decisions", {"action": "single", "single-outcome": "declined", "single-reason": "x"}),
     ],
 )
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_round_pages_write(client, request, setup, persona, page, data):
     review_round, application = setup
     if page == "decisions":
-        data = dict(data, application=application.pk)
+        data = dict(data, **{"single-application": application.pk})
     client.force_login(request.getfixturevalue(persona))
     before = snapshot()
     response = client.post(reverse(f"reviews:{page}", args=[review_round.pk]), data)
