@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -402,7 +402,10 @@ def decisions(request, pk):
                 return redirect("reviews:decisions", pk=pk)
         else:
             bulk_form = BulkReasonForm(request.POST, auto_id="bulk_%s")
-            if bulk_form.is_valid() and _decide_many(request, funding_round, bulk_form):
+            done = bulk_form.is_valid() and _decide_many(request, funding_round, bulk_form)
+            if isinstance(done, HttpResponse):  # the confirmation page
+                return done
+            if done:
                 return redirect("reviews:decisions", pk=pk)
     return render(request, "reviews/decisions.html", {
         "round": funding_round, "ranking": ranking_data, "proposal": proposal,
@@ -442,6 +445,8 @@ def _decide_many(request, funding_round, form) -> bool:
             "amount_yen": int(amount) if outcome == Decision.Outcome.AWARDED else None,
             "reason": form.cleaned_data["reason"],
         })
+    if request.POST.get("confirmed") != "1":
+        return _confirm_decisions(request, funding_round, items, form)
     batch = run_service(request, services.record_decisions, funding_round=funding_round,
                         items=items, by=request.user)
     if batch is None:
@@ -449,6 +454,25 @@ def _decide_many(request, funding_round, form) -> bool:
     messages.success(request, _("%(count)s decisions recorded; their notices are being prepared.")
                      % {"count": batch.total})
     return True
+
+
+def _confirm_decisions(request, funding_round, items, form):
+    """What recording the ticked decisions does (notices e-mailed to every
+    applicant), before it is done; the form carries the same input again."""
+    if not items:
+        messages.error(request, _("Choose at least one application to decide."))
+        return False
+    carried = [(key, value) for key, values in request.POST.lists()
+               if key not in ("csrfmiddlewaretoken", "action", "confirmed") for value in values]
+    labels = dict(Decision.Outcome.choices)
+    for item in items:
+        item["outcome_label"] = labels.get(item["outcome"], item["outcome"])
+    return render(request, "reviews/decisions_confirm.html", {
+        "round": funding_round, "items": items, "carried": carried,
+        "reason": form.cleaned_data["reason"],
+        "awarded": sum(1 for i in items if i["outcome"] == Decision.Outcome.AWARDED),
+        "awarded_yen": sum(i["amount_yen"] or 0 for i in items),
+    })
 
 
 # --- Staff: reviewer pool -------------------------------------------------------------

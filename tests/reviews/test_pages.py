@@ -50,12 +50,20 @@ def test_proposal_and_bulk_decisions(client, officer, make_application, rubric,
     assert response.status_code == 200 and not Decision.objects.exists()
     assert [r.selected for r in response.context["proposal"].rows] == [True, True]
 
+    ticked = {
+        "action": "bulk", "decide": [strong.pk, weak.pk], "reason": "審査結果による",
+        f"outcome_{strong.pk}": "awarded", f"amount_{strong.pk}": "900000",
+        f"outcome_{weak.pk}": "declined", f"amount_{weak.pk}": "1000000",
+    }
+    # First a confirmation page: what will be recorded and e-mailed; nothing yet.
+    confirmation = client.post(url, ticked)
+    assert confirmation.status_code == 200 and not Decision.objects.exists()
+    assert [i["application"].pk for i in confirmation.context["items"]] == [strong.pk, weak.pk]
+    body = confirmation.content.decode()
+    assert 'name="confirmed" value="1"' in body
+    assert f'name="amount_{strong.pk}" value="900000"' in body
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {
-            "action": "bulk", "decide": [strong.pk, weak.pk], "reason": "審査結果による",
-            f"outcome_{strong.pk}": "awarded", f"amount_{strong.pk}": "900000",
-            f"outcome_{weak.pk}": "declined", f"amount_{weak.pk}": "1000000",
-        })
+        response = client.post(url, {**ticked, "confirmed": "1"})
     assert response.status_code == 302
     assert {(d.application_id, d.outcome, d.amount_yen) for d in Decision.objects.all()} == {
         (strong.pk, "awarded", 900_000), (weak.pk, "declined", None)
