@@ -47,6 +47,7 @@ from .queries import (
     criteria_of,
     other_reviews,
     others_scores_visible,
+    review_links,
     review_total,
     reviewer_queue,
     round_decisions,
@@ -367,6 +368,7 @@ def ranking(request, pk):
     require_perm(request.user, "reviews.view_ranking", funding_round)
     return render(request, "reviews/ranking.html", {
         "round": funding_round, "ranking": round_ranking(funding_round),
+        "review_links": review_links(funding_round, request.user),
     })
 
 
@@ -411,6 +413,7 @@ def decisions(request, pk):
         "round": funding_round, "ranking": ranking_data, "proposal": proposal,
         "decided": round_decisions(funding_round), "batches": batch_progress(funding_round),
         "single_form": single_form, "bulk_form": bulk_form, "may_manage": may_manage,
+        "review_links": review_links(funding_round, request.user),
         "unmet": [
             (themes.get(theme_id), minimum, reached)
             for theme_id, (minimum, reached) in proposal.unmet_minimums.items()
