@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# make run PORT=8080 serves on another port.
+PORT ?= 8000
 
 .PHONY: run test install migrate demo lint messages bench clean
 
@@ -25,8 +27,8 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving http://127.0.0.1:8000  (demo logins printed above; Ctrl-C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:$(PORT)  (demo logins printed above; Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Extra pytest arguments: make test PYTEST_ARGS="tests/core -x"
 test: install

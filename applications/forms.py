@@ -309,3 +309,15 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class DeclarationForm(forms.Form):
+    """The declaration (誓約) an applicant ticks before submitting."""
+
+    declaration = forms.BooleanField(
+        label=_("I declare that everything in this application is true, that the organisation "
+                "meets the eligibility requirements of the call and is not an organised crime "
+                "group or connected with one (反社会的勢力), and I agree to the terms of the call."),
+        error_messages={"required": _("Tick the declaration to submit.")},
+    )
+    idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Organisation
 from core import policies
@@ -32,6 +32,7 @@ from .filters import ApplicationFilter
 from .forms import (
     ApplicationEditor,
     AttachmentForm,
+    DeclarationForm,
     NewApplicationForm,
     ReturnForm,
     ScreeningForm,
@@ -186,7 +187,17 @@ def edit(request, pk):
         messages.success(request, _("Draft saved at %(time)s.")
                          % {"time": timezone.localtime().strftime("%H:%M:%S")})
         return redirect("applications:edit", pk=application.pk)
-    return _submit(request, application, request.POST.get("idempotency_key") or None)
+    return _to_confirmation(request, application)
+
+
+def _to_confirmation(request, application):
+    """Save and submit: the draft is saved; the confirmation page (with the
+    declaration) submits it, unless the rules already refuse it."""
+    if application_problems(application):
+        messages.error(request, _("Not submitted: the draft is saved, but the problems listed "
+                                  "below must be fixed first."))
+        return redirect("applications:edit", pk=application.pk)
+    return redirect("applications:submit", pk=application.pk)
 
 
 def _submit(request, application, idempotency_key):
@@ -206,11 +217,23 @@ def _submit(request, application, idempotency_key):
     return redirect("applications:detail", pk=application.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request, pk):
-    """Submit without edits (e.g. from the detail page); idempotent."""
+    """GET: what submitting does, with the declaration (誓約) to tick. POST:
+    submit, once the declaration is ticked; idempotent (the page's key)."""
     application = _application(request, pk, "applications.submit_application")
-    return _submit(request, application, request.POST.get("idempotency_key") or None)
+    if request.method == "GET" and application.status == Application.Status.SUBMITTED:
+        return redirect("applications:detail", pk=application.pk)
+    form = DeclarationForm(request.POST if request.method == "POST" else None, initial={"idempotency_key": uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        return _submit(request, application, form.cleaned_data["idempotency_key"] or None)
+    return render(request, "applications/submit_confirm.html", {
+        "application": application, "form": form,
+        "totals": list(totals_by_year(editable_content(application)["budget_lines"]).items()),
+        "problems": application_problems(application) if application.is_editable else [],
+        "is_accepting": application.funding_round.is_accepting()
+        or application.status == Application.Status.RETURNED,
+    }, status=400 if request.method == "POST" else 200)
 
 
 @require_POST
@@ -284,9 +307,17 @@ def detail(request, pk):
     return render(request, "applications/detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
+    """GET: what withdrawing means, with the reason; POST: withdraw."""
     application = _application(request, pk, "applications.withdraw_application")
+    if request.method == "GET":
+        return render(request, "applications/withdraw_confirm.html", {
+            "application": application,
+            "form": WithdrawForm(initial={"reason": request.GET.get("reason", "")}),
+            "may_withdraw": Application.Status.WITHDRAWN in Application.TRANSITIONS.get(
+                application.status, ()),
+        })
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     run_service(request, services.withdraw_application, application=application, by=request.user,

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core import policies
 from core.errors import DomainError
@@ -232,13 +232,30 @@ def _needs_reason(funding_round) -> bool:
     return funding_round.is_published and services.round_has_applications(funding_round)
 
 
-@require_POST
+# What each move does, shown on its confirmation page.
+TRANSITION_EFFECTS = {
+    "open": gettext_lazy("The round is published and accepts applications from its opening "
+                         "time until its deadline (Japan time). Its rules can then change only "
+                         "with a recorded reason."),
+    "close": gettext_lazy("No further application can be submitted or resubmitted; drafts stay "
+                          "as they are. Submitted applications go on to screening and review."),
+    "start_review": gettext_lazy("Reviewers can be assigned and score the submitted "
+                                 "applications."),
+    "decide": gettext_lazy("The round is marked as decided: its decisions are final."),
+    "archive": gettext_lazy("The round is archived and kept for the record."),
+}
+
+
+@require_http_methods(["GET", "POST"])
 def round_transition(request, pk):
-    """open / close / start_review / decide / archive, through grants.services."""
+    """open / close / start_review / decide / archive, through grants.services.
+    GET shows what the move does and asks for confirmation; POST makes it."""
     funding_round = _managed_round(request, pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Unknown action."))
+    if request.method == "GET":
+        return _confirm_transition(request, funding_round, form.cleaned_data)
     service, to, _label = TRANSITIONS[form.cleaned_data["action"]]
     run_service(
         request, service, funding_round=funding_round, by=request.user,
@@ -246,6 +263,22 @@ def round_transition(request, pk):
         success=_("The round is now: %(status)s.") % {"status": Status(to).label},
     )
     return redirect(_edit_url(funding_round))
+
+
+def _confirm_transition(request, funding_round, data):
+    action = data["action"]
+    _service, to, label = TRANSITIONS[action]
+    counts = dict(
+        funding_round.applications.values_list("status").annotate(n=Count("id")).order_by()
+    )
+    labels = dict(funding_round.applications.model.Status.choices)
+    return render(request, "grants/round_transition_confirm.html", {
+        "round": funding_round, "action": action, "label": label, "to": Status(to).label,
+        "effect": TRANSITION_EFFECTS[action], "reason": data["reason"],
+        "allowed": to in FundingRound.TRANSITIONS.get(funding_round.status, set()),
+        "problems": services.round_open_problems(funding_round) if action == "open" else [],
+        "counts": [(labels.get(status, status), n) for status, n in sorted(counts.items())],
+    })
 
 
 @require_http_methods(["GET", "POST"])

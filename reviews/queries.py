@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext as _
 
 from applications.models import Application
 
@@ -190,3 +191,22 @@ def batch_progress(funding_round, limit: int = 5):
         .order_by("-created_at", "-id")[:limit]
     )
 
+
+
+def review_links(funding_round, user) -> dict[int, list[dict]]:
+    """application id → its active assignments the user may open (reviewer,
+    review status), for the links of the ranking and decisions pages. One
+    query, scoped by core.policies (Assignment.objects.visible_to)."""
+    labels = dict(Review.Status.choices)
+    links: dict[int, list[dict]] = {}
+    rows = (
+        Assignment.objects.visible_to(user).in_round(funding_round).active()
+        .order_by("application_id", "id")
+        .values_list("application_id", "id", "reviewer__full_name", "review__status")
+    )
+    for application_id, assignment_id, reviewer, status in rows:
+        links.setdefault(application_id, []).append({
+            "id": assignment_id, "reviewer": reviewer,
+            "status": labels.get(status) or _("Not started"),
+        })
+    return links

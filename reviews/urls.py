@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "reviews"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("rounds/<int:pk>/assignments/", views.assignments, name="assignments"),
     path("rounds/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("rounds/<int:pk>/decisions/", views.decisions, name="decisions"),
+    path("rounds/<int:pk>/<str:kind>/export.<str:fmt>", export_views.round_export,
+         name="round_export"),
     path("reviewers/", views.reviewers, name="reviewers"),
     path("reviewers/invite/", views.reviewer_form, name="reviewer_invite"),
     path("reviewers/<int:pk>/edit/", views.reviewer_form, name="reviewer_edit"),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -48,6 +48,7 @@ from .queries import (
     criteria_of,
     other_reviews,
     others_scores_visible,
+    review_links,
     review_total,
     reviewer_queue,
     round_decisions,
@@ -368,6 +369,7 @@ def ranking(request, pk):
     require_perm(request.user, "reviews.view_ranking", funding_round)
     return render(request, "reviews/ranking.html", {
         "round": funding_round, "ranking": round_ranking(funding_round),
+        "review_links": review_links(funding_round, request.user),
     })
 
 
@@ -463,8 +465,11 @@ def decisions(request, pk):
         elif action == "bulk":
             status = 400
             bulk_form = BulkReasonForm(request.POST, auto_id="bulk_%s")
-            if (not page_errors and bulk_form.is_valid()
-                    and _decide_many(request, funding_round, bound, bulk_form, undecided)):
+            done = (not page_errors and bulk_form.is_valid()
+                    and _decide_many(request, funding_round, bound, bulk_form, undecided))
+            if isinstance(done, HttpResponse):  # the confirmation page
+                return done
+            if done:
                 return redirect("reviews:decisions", pk=pk)
         else:
             status = 400
@@ -475,6 +480,7 @@ def decisions(request, pk):
         "decided": round_decisions(funding_round), "batches": batch_progress(funding_round),
         "single_form": single_form, "bulk_form": bulk_form, "may_manage": may_manage,
         "row_formset": row_formset, "rows": rows, "page_errors": page_errors,
+        "review_links": review_links(funding_round, request.user),
         "unmet": [
             (themes.get(theme_id), minimum, reached)
             for theme_id, (minimum, reached) in proposal.unmet_minimums.items()
@@ -513,6 +519,8 @@ def _decide_many(request, funding_round, formset, form, undecided) -> bool:
             "amount_yen": _award_amount(data["outcome"], data["amount_yen"], application),
             "reason": form.cleaned_data["reason"],
         })
+    if request.POST.get("confirmed") != "1":
+        return _confirm_decisions(request, funding_round, items, form)
     batch = run_service(request, services.record_decisions, funding_round=funding_round,
                         items=items, by=request.user)
     if batch is None:
@@ -520,6 +528,25 @@ def _decide_many(request, funding_round, formset, form, undecided) -> bool:
     messages.success(request, _("%(count)s decisions recorded; their notices are being prepared.")
                      % {"count": batch.total})
     return True
+
+
+def _confirm_decisions(request, funding_round, items, form):
+    """What recording the ticked decisions does (notices e-mailed to every
+    applicant), before it is done; the form carries the same input again."""
+    if not items:
+        messages.error(request, _("Choose at least one application to decide."))
+        return False
+    carried = [(key, value) for key, values in request.POST.lists()
+               if key not in ("csrfmiddlewaretoken", "action", "confirmed") for value in values]
+    labels = dict(Decision.Outcome.choices)
+    for item in items:
+        item["outcome_label"] = labels.get(item["outcome"], item["outcome"])
+    return render(request, "reviews/decisions_confirm.html", {
+        "round": funding_round, "items": items, "carried": carried,
+        "reason": form.cleaned_data["reason"],
+        "awarded": sum(1 for i in items if i["outcome"] == Decision.Outcome.AWARDED),
+        "awarded_yen": sum(i["amount_yen"] or 0 for i in items),
+    })
 
 
 # --- Staff: reviewer pool -------------------------------------------------------------

@@ -37,6 +37,12 @@ def prefecture_ja(code):
     return prefecture_name_ja(code) if code else ""
 
 
+@register.filter
+def item(mapping, key):
+    """{{ links|item:app.id }}: a dict's value by a key held in a variable."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
 @register.simple_tag(takes_context=True)
 def can(context, perm, obj):
     """{% can "grants.manage_round" round as may_edit %}"""

@@ -57,6 +57,8 @@ def test_applicant_actions(request, client, draft, persona, action):
     client.force_login(request.getfixturevalue(persona))
     before = everything()
     data = form_data(draft, title="書き換え")
+    if action == "submit":
+        data["declaration"] = "on"  # the declaration (誓約) of the confirmation page
     response = client.post(reverse(f"applications:{action}", args=[draft.pk]), data)
     expected = APPLICANT_WRITE[persona]
     if action == "autosave" and expected == 302:

@@ -187,10 +187,18 @@ def test_autosave_without_a_session_redirects_and_saves_nothing(client, draft):
 class TestSubmitFromTheEditPage:
     def test_save_and_submit(self, client, applicant, draft, mailoutbox,
                              django_capture_on_commit_callbacks):
+        """Save and submit saves the draft, then asks for the declaration on
+        the confirmation page, which submits."""
         client.force_login(applicant)
+        response = client.post(edit_url(draft), form_data(draft, title="提出する事業",
+                                                          action="submit"))
+        submit_url = reverse("applications:submit", args=[draft.pk])
+        assert (response.status_code, response["Location"]) == (302, submit_url)
+        draft.refresh_from_db()
+        assert (draft.status, draft.title) == ("draft", "提出する事業")
+        assert not ApplicationVersion.objects.exists()
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(edit_url(draft), form_data(
-                draft, title="提出する事業", action="submit", idempotency_key="abc"))
+            response = client.post(submit_url, {"declaration": "on", "idempotency_key": "abc"})
         assert response.status_code == 302
         assert response["Location"] == reverse("applications:detail", args=[draft.pk])
         version = ApplicationVersion.objects.get(application=draft)
@@ -199,9 +207,11 @@ class TestSubmitFromTheEditPage:
 
     def test_a_double_click_makes_one_submission(self, client, applicant, draft):
         client.force_login(applicant)
-        data = form_data(draft, title="二度押し", action="submit", idempotency_key="same")
-        first = client.post(edit_url(draft), data)
-        second = client.post(edit_url(draft), data)  # same page, old lock_version
+        client.post(edit_url(draft), form_data(draft, title="二度押し", action="submit"))
+        data = {"declaration": "on", "idempotency_key": "same"}
+        url = reverse("applications:submit", args=[draft.pk])
+        first = client.post(url, data)
+        second = client.post(url, data)  # the same confirmation page
         assert first.status_code == second.status_code == 302
         assert second["Location"] == reverse("applications:detail", args=[draft.pk])
         assert ApplicationVersion.objects.filter(application=draft).count() == 1

@@ -61,3 +61,68 @@ def page(browser, live_server, transactional_db):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+DEMO_PASSWORD = "demo-pass-2023"  # accounts/demo.py
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data (`load_demo`), committed so the live server sees it;
+    flushed after the test like any transactional test."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db):
+    """new_page(viewport=PHONE) → a fresh context (Japanese, no cookies) on the
+    live server; every context is closed after the test."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+    contexts = []
+
+    def make(viewport=PHONE, locale="ja-JP"):
+        context = browser.new_context(
+            base_url=live_server.url, accept_downloads=True, viewport=viewport, locale=locale,
+            extra_http_headers={"Accept-Language": "ja"},
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in_as(page, email, password=DEMO_PASSWORD):
+    """Log in through the login page, in any language. The one place to add
+    a second step (e.g. a one-time code) when the login page asks for it."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("form[action$='/logout/'] button")).to_be_visible()
+
+
+def assert_fits(page, width=PHONE["width"]):
+    """The page never scrolls sideways: nothing is wider than the viewport
+    (wide tables scroll inside their own container)."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, (
+        f"{page.url} is {scroll_width}px wide at a {width}px viewport: "
+        + ", ".join(page.evaluate(
+            """w => [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > w + 1
+                              && !e.closest('.table-scroll'))
+                 .slice(0, 5).map(e => e.tagName + '.' + e.className)""", width))
+    )

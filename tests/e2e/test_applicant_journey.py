@@ -239,6 +239,10 @@ def test_applicant_applies_and_staff_return_it_for_correction(page, artifacts):
     expect(autosave_status(page)).to_contain_text("Draft saved at")
     expect(problems).to_be_hidden()
     page.get_by_role("button", name="Save and submit").click()
+    # The confirmation page: tick the declaration (誓約), then submit.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Confirm and submit")
+    page.get_by_label(re.compile("^I declare that everything in this application is true")).check()
+    page.get_by_role("button", name="Submit the application").click()
 
     # The submitted application.
     notice = page.get_by_role("status").filter(has_text="Submitted. Receipt number")

@@ -351,9 +351,43 @@ def test_unknown_transition_is_a_bad_request(client, officer, draft_round):
     assert response.status_code == 400
 
 
-def test_transition_needs_post(client, officer, draft_round):
+def test_transition_get_only_asks_for_confirmation(client, officer, draft_round):
     client.force_login(officer)
-    assert client.get(reverse("grants:round_transition", args=[draft_round.pk])).status_code == 405
+    url = reverse("grants:round_transition", args=[draft_round.pk])
+    assert client.get(url).status_code == 400  # no action: nothing to confirm
+    response = client.get(url, {"action": "open", "reason": "公募開始"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="action" value="open"' in body and 'method="post"' in body
+    assert "公募開始" in body  # the note typed on the round page is kept
+    draft_round.refresh_from_db()
+    assert draft_round.status == Status.DRAFT
+    assert not draft_round.events.filter(action="status").exists()
+
+
+def test_the_round_page_asks_before_moving_the_round(client, officer, draft_round):
+    client.force_login(officer)
+    body = client.get(reverse("grants:round_edit", args=[draft_round.pk])).content.decode()
+    transition = reverse("grants:round_transition", args=[draft_round.pk])
+    assert f'<form method="get" action="{transition}">' in body
+
+
+def test_closing_confirmation_says_what_happens_in_japanese(client, officer, draft_round):
+    FundingRound.objects.filter(pk=draft_round.pk).update(status=Status.OPEN)
+    client.force_login(officer)
+    response = client.get(reverse("grants:round_transition", args=[draft_round.pk]),
+                          {"action": "close"}, HTTP_ACCEPT_LANGUAGE="ja")
+    body = response.content.decode()
+    assert "これ以上の申請の提出・再提出はできなくなります" in body
+    assert "確定する: 受付終了" in body
+
+
+@pytest.mark.parametrize("persona", ["applicant", "reviewer", "oversight", "other_officer"])
+def test_the_confirmation_page_is_staff_only(client, request, draft_round, persona):
+    login(client, persona_user(request, persona))
+    response = client.get(reverse("grants:round_transition", args=[draft_round.pk]),
+                          {"action": "open"})
+    assert response.status_code in (403, 404)
 
 
 def test_copy_page_makes_next_years_draft(client, officer, draft_round):

@@ -104,7 +104,7 @@ def test_bulk_rows_are_a_formset_and_recalculate_keeps_what_was_typed(client, of
 
     data = _rows(response)
     data |= {"action": "bulk", "rows-0-decide": "on", "rows-1-decide": "on",
-             "rows-1-outcome": "declined", "reason": "審査結果による"}
+             "rows-1-outcome": "declined", "reason": "審査結果による", "confirmed": "1"}
     response = client.post(url, data)
     assert response.status_code == 302
     assert {(d.application_id, d.outcome, d.amount_yen) for d in Decision.objects.all()} == {
@@ -119,7 +119,7 @@ def test_bulk_refused_by_the_service_changes_nothing_and_keeps_the_rows(client, 
     data = _rows(client.get(url))
     # Both awarded at the requested amount: over the round's budget.
     data |= {"action": "bulk", "rows-0-decide": "on", "rows-1-decide": "on",
-             "rows-1-outcome": "awarded", "rows-1-amount_yen": "１００万"}
+             "rows-1-outcome": "awarded", "rows-1-amount_yen": "１００万", "confirmed": "1"}
     response = client.post(url, data)
     assert response.status_code == 400
     assert not Decision.objects.exists()
@@ -131,7 +131,7 @@ def test_bulk_award_with_a_blank_amount_awards_the_requested_amount(client, offi
     client.force_login(officer)
     url = reverse("reviews:decisions", args=[round_.pk])
     data = _rows(client.get(url))
-    data |= {"action": "bulk", "rows-0-decide": "on", "rows-0-amount_yen": ""}
+    data |= {"action": "bulk", "rows-0-decide": "on", "rows-0-amount_yen": "", "confirmed": "1"}
     response = client.post(url, data)
     assert response.status_code == 302
     assert Decision.objects.get().amount_yen == strong.requested_yen

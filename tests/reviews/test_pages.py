@@ -51,12 +51,20 @@ def test_proposal_and_bulk_decisions(client, officer, make_application, rubric,
     assert response.status_code == 200 and not Decision.objects.exists()
     assert [r.selected for r in response.context["proposal"].rows] == [True, True]
 
+    ticked = rows | {
+        "action": "bulk", "reason": "審査結果による",
+        "rows-0-decide": "on", "rows-0-outcome": "awarded", "rows-0-amount_yen": "900000",
+        "rows-1-decide": "on", "rows-1-outcome": "declined", "rows-1-amount_yen": "1000000",
+    }
+    # First a confirmation page: what will be recorded and e-mailed; nothing yet.
+    confirmation = client.post(url, ticked)
+    assert confirmation.status_code == 200 and not Decision.objects.exists()
+    assert [i["application"].pk for i in confirmation.context["items"]] == [strong.pk, weak.pk]
+    body = confirmation.content.decode()
+    assert 'name="confirmed" value="1"' in body
+    assert 'name="rows-0-amount_yen" value="900000"' in body
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, rows | {
-            "action": "bulk", "reason": "審査結果による",
-            "rows-0-decide": "on", "rows-0-outcome": "awarded", "rows-0-amount_yen": "900000",
-            "rows-1-decide": "on", "rows-1-outcome": "declined", "rows-1-amount_yen": "1000000",
-        })
+        response = client.post(url, {**ticked, "confirmed": "1"})
     assert response.status_code == 302
     assert {(d.application_id, d.outcome, d.amount_yen) for d in Decision.objects.all()} == {
         (strong.pk, "awarded", 900_000), (weak.pk, "declined", None)
