@@ -157,6 +157,13 @@ class AwardOrganisationOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
+class AwardConsortiumMemberOutput(serializers.Serializer):
+    name = serializers.CharField()
+    legal_form = serializers.CharField()
+    corporate_number = serializers.CharField()
+    role = serializers.CharField()
+
+
 class AwardOutput(serializers.ModelSerializer):
     status = serializers.CharField(help_text="active, suspended, completed or terminated.")
     organisation = serializers.SerializerMethodField()
@@ -169,6 +176,9 @@ class AwardOutput(serializers.ModelSerializer):
     target_groups = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True,
         help_text="Target group codes, from the application.")
+    consortium_members = AwardConsortiumMemberOutput(
+        many=True, read_only=True,
+        help_text="Members of the consortium (the organisation is the lead); empty otherwise.")
 
     class Meta:
         model = Award
@@ -176,7 +186,8 @@ class AwardOutput(serializers.ModelSerializer):
             "id", "award_number", "title", "organisation", "programme", "funding_round",
             "theme", "tier", "application", "status", "status_reason", "start_on", "end_on",
             "conditions", "approved_yen", "prefectures", "is_nationwide", "years", "payments",
-            "budget_by_category", "deadlines", "continuations", "target_groups", "created_at",
+            "budget_by_category", "deadlines", "continuations", "target_groups", "consortium_members",
+            "created_at",
         ]
 
     @extend_schema_field(AwardOrganisationOutput)

@@ -22,6 +22,7 @@ from core.money import format_yen, percent_of, split_yen
 from .models import (
     Award,
     AwardBudgetLine,
+    AwardConsortiumMember,
     AwardEvent,
     AwardYear,
     BudgetChangeRequest,
@@ -237,6 +238,12 @@ def create_award_from_application(
         created_by=_actor(by),
     )
     award.target_groups.set(application.target_groups.all())
+    AwardConsortiumMember.objects.bulk_create(
+        AwardConsortiumMember(award=award, name=m.name, legal_form=m.legal_form,
+                              corporate_number=m.corporate_number, role=m.role,
+                              sort_order=index)
+        for index, m in enumerate(application.consortium_members.all())
+    )
     for year in years:
         award_year = AwardYear.objects.create(
             award=award, fiscal_year=year, approved_yen=sum(budget[year].values())
@@ -246,6 +253,9 @@ def create_award_from_application(
             for cat, amount in sorted(budget[year].items())
         )
     changes = {"budget": {str(y): {str(c): a for c, a in budget[y].items()} for y in years}}
+    members = [m.name for m in award.consortium_members.all()]
+    if members:
+        changes["consortium_members"] = members
     reason = ""
     if retroactive:
         changes.update(start_on=start_on.isoformat(), retroactive_start=True)

@@ -3,6 +3,7 @@
 from .awards import (
     Award,
     AwardBudgetLine,
+    AwardConsortiumMember,
     AwardEvent,
     AwardYear,
     BudgetChangeRequest,
@@ -25,6 +26,7 @@ from .rounds import (
 __all__ = [
     "Award",
     "AwardBudgetLine",
+    "AwardConsortiumMember",
     "AwardEvent",
     "AwardYear",
     "BudgetChangeRequest",
