@@ -13,6 +13,7 @@ from .awards import (
     ReportingDefaults,
     ScheduledPayment,
 )
+from .programme_events import ProgrammeEvent
 from .rounds import (
     ExpenseCategory,
     FundingRound,
@@ -39,6 +40,7 @@ __all__ = [
     "FundingRound",
     "FundingRoundEvent",
     "Programme",
+    "ProgrammeEvent",
     "ScaleTier",
     "TargetGroup",
     "Theme",
