@@ -162,6 +162,12 @@ class AwardYear(TimeStampedModel):
     )
     # Sum of the budget lines, kept by the services.
     approved_yen = models.PositiveBigIntegerField(_("approved amount (yen)"), default=0)
+    # A year added after the award (a continuation, e.g. programme C's second
+    # year) names the year it continues.
+    continues_from = models.ForeignKey(
+        "self", verbose_name=_("continues"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="continued_by",
+    )
     # 額の確定: the amount finally due for the year, never above approved.
     confirmed_yen = models.PositiveBigIntegerField(
         _("confirmed amount (yen)"), null=True, blank=True
