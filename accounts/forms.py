@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.corporate_number import normalise_corporate_number, validate_corporate_number
-from core.vocab import corporate_number_required
+from core.local_government_code import validate_local_government_code
+from core.vocab import LegalForm, corporate_number_required
 
 from .models import Membership, Organisation, User
 
@@ -97,6 +98,14 @@ class OrganisationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    local_government_code = forms.CharField(
+        label=_("Local government code"),
+        required=False,
+        max_length=20,
+        help_text=_("6 digits (地方公共団体コード), e.g. 131016. Local governments only."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
     website = forms.URLField(
         label=_("Website"),
         required=False,
@@ -134,6 +143,10 @@ class OrganisationForm(forms.ModelForm):
     def clean_postal_code(self):
         return clean_postal_code(self.cleaned_data["postal_code"])
 
+    def clean_local_government_code(self):
+        value = self.cleaned_data["local_government_code"]
+        return validate_local_government_code(value) if value.strip() else ""
+
     def clean_phone(self):
         return clean_phone(self.cleaned_data["phone"])
 
@@ -147,6 +160,14 @@ class OrganisationForm(forms.ModelForm):
             and corporate_number_required(legal_form)
         ):
             self.add_error("corporate_number", corporate_number_missing_error())
+        if (
+            legal_form == LegalForm.LOCAL_GOVERNMENT
+            and "local_government_code" not in self.errors
+            and not cleaned.get("local_government_code")
+        ):
+            self.add_error("local_government_code", ValidationError(
+                _("A local government code (地方公共団体コード) is required for a local "
+                  "government."), code="local_government_code_required"))
         return cleaned
 
     def _get_validation_exclusions(self):
@@ -156,6 +177,7 @@ class OrganisationForm(forms.ModelForm):
         # above already checks the number's shape.
         exclude = super()._get_validation_exclusions()
         exclude.add("corporate_number")
+        exclude.add("local_government_code")
         return exclude
 
 

@@ -108,6 +108,10 @@ class Organisation(TimeStampedModel):
     corporate_number = models.CharField(
         _("corporate number"), max_length=13, blank=True, db_index=True
     )
+    # 地方公共団体コード: local governments only (see core/local_government_code.py).
+    local_government_code = models.CharField(
+        _("local government code"), max_length=6, blank=True, db_index=True
+    )
     representative_name = models.CharField(_("representative"), max_length=150)
     representative_title = models.CharField(_("representative's title"), max_length=100, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
@@ -127,6 +131,7 @@ class Organisation(TimeStampedModel):
         "name_kana",
         "legal_form",
         "corporate_number",
+        "local_government_code",
         "representative_name",
         "representative_title",
         "postal_code",
@@ -145,6 +150,11 @@ class Organisation(TimeStampedModel):
         verbose_name_plural = _("organisations")
         ordering = ["name", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["local_government_code"],
+                condition=~Q(local_government_code=""),
+                name="organisation_local_government_code_unique",
+            ),
             models.UniqueConstraint(
                 fields=["corporate_number"],
                 condition=~Q(corporate_number=""),

@@ -19,7 +19,11 @@ from django.utils.translation import gettext as _
 
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
 from core.errors import DomainError
-from core.vocab import corporate_number_required
+from core.local_government_code import (
+    is_valid_local_government_code,
+    normalise_local_government_code,
+)
+from core.vocab import LegalForm, corporate_number_required
 
 from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
 from .tasks import send_invitation_email
@@ -97,6 +101,38 @@ def _checked_corporate_number(values: dict, current: Organisation | None = None)
     return number
 
 
+def _checked_local_government_code(values: dict, current: Organisation | None = None) -> str:
+    """地方公共団体コード: required, check-digit valid and unique for a local
+    government (地方公共団体); no other legal form has one."""
+    legal_form = values.get("legal_form", current.legal_form if current else "")
+    raw = values.get("local_government_code",
+                     current.local_government_code if current else "")
+    code = normalise_local_government_code(raw)
+    if legal_form != LegalForm.LOCAL_GOVERNMENT:
+        if code:
+            raise DomainError(
+                _("Only a local government (地方公共団体) has a local government code."),
+                code="local_government_code_not_allowed", field="local_government_code")
+        return ""
+    if not code:
+        raise DomainError(
+            _("A local government code (地方公共団体コード) is required for a local government."),
+            code="local_government_code_required", field="local_government_code")
+    if not is_valid_local_government_code(code):
+        raise DomainError(
+            _("The local government code is not valid: it must be 6 digits with a correct "
+              "check digit."),
+            code="local_government_code_invalid", field="local_government_code")
+    others = Organisation.objects.filter(local_government_code=code)
+    if current is not None:
+        others = others.exclude(pk=current.pk)
+    if others.exists():
+        raise DomainError(
+            _("Another organisation is already registered with this local government code."),
+            code="local_government_code_taken", field="local_government_code")
+    return code
+
+
 def _check_fields(values: dict) -> None:
     unknown = set(values) - ORGANISATION_FIELDS
     if unknown:
@@ -108,6 +144,7 @@ def create_organisation(*, by: User, **values) -> Organisation:
     """An applicant registers an organisation and becomes its first owner."""
     _check_fields(values)
     values["corporate_number"] = _checked_corporate_number(values)
+    values["local_government_code"] = _checked_local_government_code(values)
     try:
         # A savepoint, so a concurrent registration of the same number is a
         # refusal rather than a broken transaction.
@@ -133,6 +170,9 @@ def update_organisation(*, organisation: Organisation, by: User, **values) -> Or
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if "legal_form" in values or "corporate_number" in values:
         values["corporate_number"] = _checked_corporate_number(values, current=organisation)
+    if "legal_form" in values or "local_government_code" in values:
+        values["local_government_code"] = _checked_local_government_code(
+            values, current=organisation)
     changes = {
         field: [getattr(organisation, field), new]
         for field, new in values.items()

@@ -32,7 +32,7 @@ from grants.models import (
 from reporting import queries
 
 from .errors import DetailOutput, DomainErrorOutput
-from .fields import YenField
+from .fields import CodeOrIdRelatedField, YenField
 from .mixins import RejectUnknownFieldsMixin, ScopedObjectMixin
 from .pagination import StandardPagination
 from .permissions import PolicyPermission
@@ -113,7 +113,7 @@ class AwardYearOutput(serializers.ModelSerializer):
         fields = [
             "id", "fiscal_year", "state", "approved_yen", "confirmed_yen", "paid_yen",
             "balance_yen", "to_return_yen", "settlement_due_yen", "budget_lines",
-            "scheduled_payments", "started_at", "reported_at", "settled_at",
+            "scheduled_payments", "started_at", "reported_at", "settled_at", "continues_from",
         ]
 
 
@@ -157,6 +157,13 @@ class AwardOrganisationOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
+class AwardConsortiumMemberOutput(serializers.Serializer):
+    name = serializers.CharField()
+    legal_form = serializers.CharField()
+    corporate_number = serializers.CharField()
+    role = serializers.CharField()
+
+
 class AwardOutput(serializers.ModelSerializer):
     status = serializers.CharField(help_text="active, suspended, completed or terminated.")
     organisation = serializers.SerializerMethodField()
@@ -169,6 +176,9 @@ class AwardOutput(serializers.ModelSerializer):
     target_groups = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True,
         help_text="Target group codes, from the application.")
+    consortium_members = AwardConsortiumMemberOutput(
+        many=True, read_only=True,
+        help_text="Members of the consortium (the organisation is the lead); empty otherwise.")
 
     class Meta:
         model = Award
@@ -176,7 +186,8 @@ class AwardOutput(serializers.ModelSerializer):
             "id", "award_number", "title", "organisation", "programme", "funding_round",
             "theme", "tier", "application", "status", "status_reason", "start_on", "end_on",
             "conditions", "approved_yen", "prefectures", "is_nationwide", "years", "payments",
-            "budget_by_category", "deadlines", "continuations", "target_groups", "created_at",
+            "budget_by_category", "deadlines", "continuations", "target_groups", "consortium_members",
+            "created_at",
         ]
 
     @extend_schema_field(AwardOrganisationOutput)
@@ -370,6 +381,34 @@ class AwardStatusApi(_AwardWriteApi):
         return award_response(request, pk)
 
 
+class AddYearLineInput(serializers.Serializer):
+    expense_category = CodeOrIdRelatedField(queryset=ExpenseCategory.objects.all())
+    approved_yen = YenField()
+
+
+class AddYearInput(RejectUnknownFieldsMixin, serializers.Serializer):
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100,
+                                           help_text="The year after the award's last year.")
+    budget = AddYearLineInput(many=True, allow_empty=False)
+    reason = serializers.CharField(max_length=2000, allow_blank=True,
+                                   help_text="Why the award continues (required).")
+
+
+class AwardYearsApi(_AwardWriteApi):
+    @extend_schema(tags=[TAG], summary="Continue an award into a year added after the award",
+                   request=AddYearInput, responses={201: AwardOutput, **INVALID, **REFUSED})
+    def post(self, request, pk):
+        award = self.get_award(pk)
+        data = self.validated_input(AddYearInput)
+        budget: dict = {}
+        for line in data["budget"]:
+            key = line["expense_category"].pk
+            budget[key] = budget.get(key, 0) + line["approved_yen"]
+        award_services.add_award_year(award=award, fiscal_year=data["fiscal_year"],
+                                      budget=budget, reason=data["reason"], by=request.user)
+        return award_response(request, pk, status.HTTP_201_CREATED)
+
+
 class ContinuationApi(_AwardWriteApi):
     @_write_schema("Record continue / continue with changes / stop for a later year",
                    AwardContinuationInput)
@@ -554,6 +593,7 @@ urlpatterns = [
     path("awards/<int:pk>/", AwardDetailApi.as_view(), name="award-detail"),
     path("awards/<int:pk>/status/", AwardStatusApi.as_view(), name="award-status"),
     path("awards/<int:pk>/continuation/", ContinuationApi.as_view(), name="award-continuation"),
+    path("awards/<int:pk>/years/", AwardYearsApi.as_view(), name="award-years"),
     path("award-years/<int:pk>/start/", YearStartApi.as_view(), name="award-year-start"),
     path("award-years/<int:pk>/budget/", YearBudgetApi.as_view(), name="award-year-budget"),
     path("award-years/<int:pk>/scheduled-payments/", ScheduledPaymentsApi.as_view(),

@@ -15,6 +15,7 @@ from accounts import forms as account_forms
 from accounts.filters import OrganisationFilter
 from accounts.models import Membership, Organisation
 from accounts.services import create_organisation, update_organisation
+from core.local_government_code import validate_local_government_code
 from core.policies import can_create_organisation
 from core.prefectures import Prefecture
 from core.vocab import LegalForm, corporate_number_required
@@ -48,6 +49,7 @@ class OrganisationOutput(serializers.ModelSerializer):
             "legal_form",
             "legal_form_label",
             "corporate_number",
+            "local_government_code",
             "representative_name",
             "representative_title",
             "postal_code",
@@ -86,6 +88,9 @@ class OrganisationInput(RejectUnknownFieldsMixin, serializers.Serializer):
     name_kana = serializers.CharField(max_length=200)
     legal_form = serializers.ChoiceField(choices=LegalForm.choices)
     corporate_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    local_government_code = serializers.CharField(
+        max_length=20, required=False, allow_blank=True,
+        help_text="地方公共団体コード: 6 digits with the check digit; local governments only.")
     representative_name = serializers.CharField(max_length=150)
     representative_title = serializers.CharField(max_length=100, required=False, allow_blank=True)
     postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
@@ -101,6 +106,9 @@ class OrganisationInput(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def validate_corporate_number(self, value):
         return _shape(account_forms.clean_corporate_number, value)
+
+    def validate_local_government_code(self, value):
+        return _shape(validate_local_government_code, value) if value.strip() else ""
 
     def validate_postal_code(self, value):
         return _shape(account_forms.clean_postal_code, value)

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -125,8 +125,29 @@ class OpenDataApi(APIView):
         return exports.export_response(request.user, request.query_params, "open-data", fmt)
 
 
+class PublicOpenDataApi(APIView):
+    """SECURITY: anonymous. Awards of decided (or archived) rounds only, each
+    described by its title and theme; nothing from applications, reviews
+    or reports."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(tags=["open data"], summary="Public 360Giving open data of decided rounds",
+                   parameters=FILTERS, auth=[],
+                   responses={(200, "application/json"): OpenApiTypes.OBJECT,
+                              400: ERRORS[400]})
+    def get(self, request, fmt):
+        form = OutcomeFilterForm(request.query_params or None)
+        if request.query_params and not form.is_valid():
+            return Response(form.errors, status=400)
+        return exports.public_open_data_response(request.query_params, fmt)
+
+
 urlpatterns = [
     path("outcomes/", OutcomesApi.as_view(), name="outcomes"),
+    re_path(r"^open-data/360giving\.(?P<fmt>json|csv)$", PublicOpenDataApi.as_view(),
+            name="open-data-public"),
     re_path(r"^exports/(?P<kind>awards|reports|findings)\.(?P<fmt>csv|xlsx)$",
             ExportApi.as_view(), name="export"),
     re_path(r"^exports/360giving\.(?P<fmt>json|csv)$", OpenDataApi.as_view(), name="open-data"),

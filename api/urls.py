@@ -13,6 +13,7 @@ from . import (
     organisations,
     outcomes,
     reports,
+    review_rounds,
     reviews,
 )
 
@@ -22,6 +23,7 @@ v1 = [
     *organisations.urlpatterns,
     *applications.urlpatterns,
     *reviews.urlpatterns,
+    *review_rounds.urlpatterns,
     *awards.urlpatterns,
     *reports.urlpatterns,
     *findings.urlpatterns,

@@ -22,6 +22,7 @@ from core.money import format_yen, percent_of, split_yen
 from .models import (
     Award,
     AwardBudgetLine,
+    AwardConsortiumMember,
     AwardEvent,
     AwardYear,
     BudgetChangeRequest,
@@ -237,6 +238,12 @@ def create_award_from_application(
         created_by=_actor(by),
     )
     award.target_groups.set(application.target_groups.all())
+    AwardConsortiumMember.objects.bulk_create(
+        AwardConsortiumMember(award=award, name=m.name, legal_form=m.legal_form,
+                              corporate_number=m.corporate_number, role=m.role,
+                              sort_order=index)
+        for index, m in enumerate(application.consortium_members.all())
+    )
     for year in years:
         award_year = AwardYear.objects.create(
             award=award, fiscal_year=year, approved_yen=sum(budget[year].values())
@@ -246,6 +253,9 @@ def create_award_from_application(
             for cat, amount in sorted(budget[year].items())
         )
     changes = {"budget": {str(y): {str(c): a for c, a in budget[y].items()} for y in years}}
+    members = [m.name for m in award.consortium_members.all()]
+    if members:
+        changes["consortium_members"] = members
     reason = ""
     if retroactive:
         changes.update(start_on=start_on.isoformat(), retroactive_start=True)
@@ -266,6 +276,22 @@ def _day_in(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+def _year_deadlines(award: Award, award_year: AwardYear, defaults) -> list[ReportDeadline]:
+    """中間報告 and 実績報告 of one year; an interim date before the award
+    starts is left out."""
+    fy = award_year.fiscal_year
+    rows = []
+    month = defaults.interim_due_month
+    interim = _day_in(fy if month >= 4 else fy + 1, month, defaults.interim_due_day)
+    if interim >= award.start_on:
+        rows.append(ReportDeadline(award=award, award_year=award_year, fiscal_year=fy,
+                                   kind=ReportDeadline.Kind.INTERIM, due_on=interim))
+    annual = fiscal_year_bounds(fy)[1] + timedelta(days=defaults.annual_due_days)
+    rows.append(ReportDeadline(award=award, award_year=award_year, fiscal_year=fy,
+                               kind=ReportDeadline.Kind.ANNUAL, due_on=annual))
+    return rows
+
+
 def _build_reporting_schedule(award: Award) -> None:
     """中間報告 and 実績報告 per year and one final report, from the round's
     defaults; an interim date before the award starts is left out."""
@@ -273,15 +299,7 @@ def _build_reporting_schedule(award: Award) -> None:
     years = list(award.years.order_by("fiscal_year"))
     rows = []
     for award_year in years:
-        fy = award_year.fiscal_year
-        month = defaults.interim_due_month
-        interim = _day_in(fy if month >= 4 else fy + 1, month, defaults.interim_due_day)
-        if interim >= award.start_on:
-            rows.append(ReportDeadline(award=award, award_year=award_year, fiscal_year=fy,
-                                       kind=ReportDeadline.Kind.INTERIM, due_on=interim))
-        annual = fiscal_year_bounds(fy)[1] + timedelta(days=defaults.annual_due_days)
-        rows.append(ReportDeadline(award=award, award_year=award_year, fiscal_year=fy,
-                                   kind=ReportDeadline.Kind.ANNUAL, due_on=annual))
+        rows += _year_deadlines(award, award_year, defaults)
     last = years[-1]
     rows.append(ReportDeadline(
         award=award, award_year=last, fiscal_year=last.fiscal_year,
@@ -898,3 +916,75 @@ def update_award_terms(*, award: Award, by, conditions: str | None = None,
     award.save()
     _record(award, by=by, action="terms_changed", reason=reason, changes=changes)
     return award
+
+
+# --- Continuation into a year added after the award ------------------------------------
+
+
+def _check_added_year(award: Award, last: AwardYear, fiscal_year: int, lines: dict) -> None:
+    if fiscal_year != last.fiscal_year + 1:
+        raise DomainError(
+            _("A continuation adds FY%(next)s, the year after the award's last year.")
+            % {"next": last.fiscal_year + 1}, code="not_next_year", field="fiscal_year")
+    if last.state == AwardYear.State.STOPPED:
+        raise DomainError(_("This award was not continued; no year can follow."),
+                          code="award_stopped", field="fiscal_year")
+    funding_round = award.funding_round
+    eligible = set(funding_round.expense_categories.values_list("pk", flat=True))
+    if set(lines[fiscal_year]) - eligible:
+        raise DomainError(_("Choose the expense categories this round funds."),
+                          code="category_not_eligible", field="budget")
+    _check_budget(funding_round, award.tier, lines)
+    if funding_round.ceiling_basis == FundingRound.CeilingBasis.PER_AWARD:
+        totals = {y.fiscal_year: y.approved_yen for y in award.years.exclude(
+            state=AwardYear.State.STOPPED)}
+        _check_ceiling(funding_round, award.tier,
+                       {**totals, fiscal_year: sum(lines[fiscal_year].values())})
+    if ReportDeadline.objects.filter(award=award, kind=ReportDeadline.Kind.FINAL,
+                                     report__isnull=False).exists():
+        raise DomainError(_("The final report has been started; no year can be added now."),
+                          code="final_report_started", field="fiscal_year")
+
+
+@transaction.atomic
+def add_award_year(*, award: Award, fiscal_year: int, budget: dict, by, reason: str) -> AwardYear:
+    """Continue an award into the year after its last (a second year decided
+    after the award, as programme C does for bodies with pioneering first
+    years): within the round's years, with its own budget under the tier
+    ceiling. The year is linked to the one it continues, counts as decided
+    to continue (it starts with start_award_year), gets its reports, and the
+    award's end and final report move to the new year's end."""
+    award = Award.objects.select_for_update().select_related("funding_round", "tier").get(
+        pk=award.pk)
+    _require_award_active(award)
+    reason = _require_reason(reason)
+    last = award.years.order_by("-fiscal_year").first()
+    lines = _normalise({fiscal_year: budget})
+    _check_added_year(award, last, fiscal_year, lines)
+    total = sum(lines[fiscal_year].values())
+    new = AwardYear.objects.create(award=award, fiscal_year=fiscal_year, approved_yen=total,
+                                   continues_from=last)
+    AwardBudgetLine.objects.bulk_create(
+        AwardBudgetLine(award_year=new, expense_category_id=cat, approved_yen=amount)
+        for cat, amount in sorted(lines[fiscal_year].items()))
+    ContinuationDecision.objects.update_or_create(
+        award=award, fiscal_year=fiscal_year,
+        defaults={"decision": ContinuationDecision.Decision.CONTINUE, "reason": reason,
+                  "decided_by": _actor(by), "decided_at": timezone.now()})
+    old_end = award.end_on
+    award.end_on = fiscal_year_bounds(fiscal_year)[1]
+    award.approved_yen += total
+    award.save(update_fields=["end_on", "approved_yen", "updated_at"])
+    defaults = ReportingDefaults.for_round(award.funding_round)
+    ReportDeadline.objects.bulk_create(_year_deadlines(award, new, defaults))
+    ReportDeadline.objects.filter(award=award, kind=ReportDeadline.Kind.FINAL).update(
+        award_year=new, fiscal_year=fiscal_year,
+        due_on=award.end_on + timedelta(days=defaults.final_due_days))
+    codes = dict(ExpenseCategory.objects.filter(pk__in=lines[fiscal_year])
+                 .values_list("pk", "code"))
+    _record(award, by=by, action="year_added", award_year=new, reason=reason,
+            to_status=AwardYear.State.PLANNED, changes={
+                "fiscal_year": fiscal_year, "continues_from": last.fiscal_year,
+                "budget": {codes[c]: a for c, a in lines[fiscal_year].items()},
+                "end_on": [old_end.isoformat(), award.end_on.isoformat()]})
+    return new

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from io import BytesIO, StringIO
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import IntegerField, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -259,11 +260,49 @@ def _locations(award) -> list[dict]:
 def open_data_queryset(queryset, scope: aggregates.OutcomeScope):
     return aggregates.scoped_awards(scope, queryset).select_related(
         "organisation", "funding_round", "funding_round__programme", "application",
-    ).order_by("funding_round__fiscal_year", "award_number")
+        "application__decision", "theme",
+    ).prefetch_related("consortium_members").order_by("funding_round__fiscal_year", "award_number")
 
 
-def open_data_grant(award) -> dict:
-    """One award as a 360Giving grant."""
+# SECURITY: the public open data names only what a published award notice
+# names; awards of rounds still being decided stay out of it.
+PUBLIC_ROUND_STATUSES = ("decided", "archived")
+
+
+def public_open_data_awards(scope: aggregates.OutcomeScope):
+    """Awards of decided (or archived) rounds, for anyone."""
+    return open_data_queryset(
+        Award.objects.filter(funding_round__status__in=PUBLIC_ROUND_STATUSES), scope)
+
+
+def award_date(award) -> str:
+    """360Giving awardDate: when the selection decision (採択決定) was
+    recorded, in Japan time; an award made without a recorded decision uses
+    the moment it was made. NOTE: a full date-time, see `_moment`."""
+    try:
+        moment = award.application.decision.decided_at
+    except ObjectDoesNotExist:
+        moment = award.created_at
+    return _moment(moment)
+
+
+def _member(member) -> dict:
+    """A consortium member as a further recipient organisation."""
+    number = (member.corporate_number or "").strip()
+    identifier = (f"JP-JCN-{number}" if len(number) == 13 and number.isdigit()
+                  else f"{open_data_prefix()}member-{member.pk}")
+    entry = {"id": identifier, "name": member.name, "addressCountry": "JP"}
+    if member.role:
+        entry["description"] = f"コンソーシアム構成団体: {member.role}"
+    else:
+        entry["description"] = "コンソーシアム構成団体"
+    return entry
+
+
+def open_data_grant(award, *, public: bool = False) -> dict:
+    """One award as a 360Giving grant: the organisation first, then the
+    consortium members, as recipients. `public` describes the grant by its
+    title and theme only, never by the application's own text."""
     organisation, funding_round = award.organisation, award.funding_round
     programme = funding_round.programme
     recipient = {"id": organisation_identifier(organisation), "name": organisation.name,
@@ -273,16 +312,18 @@ def open_data_grant(award) -> dict:
     if organisation.municipality:
         recipient["addressLocality"] = organisation.municipality
     description = (getattr(award.application, "summary", "") or "").strip() or award.title
+    if public:
+        description = " — ".join(filter(None, [award.title, str(award.theme or "")]))
     return {
         "id": f"{open_data_prefix()}{award.award_number}",
         "title": award.title,
         "description": description,
         "currency": "JPY",
         "amountAwarded": award.approved_yen,
-        "awardDate": _moment(award.created_at),
+        "awardDate": award_date(award),
         "plannedDates": [{"startDate": _moment(award.start_on), "endDate": _moment(award.end_on),
                           "duration": _months(award.start_on, award.end_on)}],
-        "recipientOrganization": [recipient],
+        "recipientOrganization": [recipient, *(_member(m) for m in award.consortium_members.all())],
         "fundingOrganization": [{"id": funder_identifier(programme),
                                  "name": programme.funder_name}],
         "beneficiaryLocation": _locations(award),
@@ -292,8 +333,8 @@ def open_data_grant(award) -> dict:
     }
 
 
-def open_data_package(awards) -> dict:
-    grants = [open_data_grant(a) for a in awards]
+def open_data_package(awards, *, public: bool = False) -> dict:
+    grants = [open_data_grant(a, public=public) for a in awards]
     return {
         "grants": grants,
         "version": OPEN_DATA_VERSION,
@@ -302,8 +343,9 @@ def open_data_package(awards) -> dict:
     }
 
 
-def open_data_json(awards) -> bytes:
-    return json.dumps(open_data_package(awards), ensure_ascii=False, indent=2).encode("utf-8")
+def open_data_json(awards, *, public: bool = False) -> bytes:
+    return json.dumps(open_data_package(awards, public=public), ensure_ascii=False,
+                      indent=2).encode("utf-8")
 
 
 OPEN_DATA_COLUMNS = [
@@ -330,20 +372,36 @@ OPEN_DATA_COLUMNS = [
      lambda g: ";".join(x["geoCode"] for x in g["beneficiaryLocation"])),
     ("Beneficiary Location:Country Code", lambda g: "JP"),
     ("Last Modified", lambda g: g["dateModified"]),
+    # An additional column (360Giving allows them): the consortium members.
+    ("Consortium Members",
+     lambda g: ";".join(x["name"] for x in g["recipientOrganization"][1:])),
 ]
 
 
-def open_data_rows(awards):
+def open_data_rows(awards, *, public: bool = False):
     """The 360Giving spreadsheet layout (column titles of the standard's
     template); several beneficiary locations share one cell, split by ";"."""
     yield [title for title, _get in OPEN_DATA_COLUMNS]
     for award in awards:
-        grant = open_data_grant(award)
+        grant = open_data_grant(award, public=public)
         yield [get(grant) for _title, get in OPEN_DATA_COLUMNS]
 
 
-def open_data_csv(awards) -> bytes:
-    return to_csv(open_data_rows(awards))
+def open_data_csv(awards, *, public: bool = False) -> bytes:
+    return to_csv(open_data_rows(awards, public=public))
+
+
+def public_open_data_response(params, fmt: str) -> HttpResponse:
+    """The public 360Giving file of decided rounds (programme, round and
+    fiscal-year filters as for staff)."""
+    awards = public_open_data_awards(OutcomeFilterForm(params or None).scope())
+    if fmt == "json":
+        body, content_type = open_data_json(awards, public=True), "application/json"
+    else:
+        body, content_type = open_data_csv(awards, public=True), "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="360giving.{fmt}"'
+    return response
 
 
 # --- Responses ------------------------------------------------------------------------------

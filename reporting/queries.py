@@ -102,6 +102,7 @@ def awards_for_list(user, *, programme=None, funding_round=None, fiscal_year=Non
                      .order_by("due_on", "id")),
             "continuations",
             "target_groups",
+            "consortium_members",
         )
     else:
         awards = awards.prefetch_related(

@@ -60,3 +60,19 @@ def can_manage_managed_lists(user) -> bool:
     """Add, rename, reorder, switch off: programme staff (the lists are
     shared by every programme) and superusers; oversight reads only."""
     return is_staff_user(user)
+
+
+# --- Programmes -------------------------------------------------------------------------
+
+
+def can_create_programme(user) -> bool:
+    """Programme staff (who then staff the new programme) and superusers."""
+    return is_staff_user(user)
+
+
+def can_manage_programme(user, programme) -> bool:
+    """Edit a programme's names, funder and staff: its own staff."""
+    return is_programme_staff(user, programme)
+
+
+RULES["grants.manage_programme"] = can_manage_programme

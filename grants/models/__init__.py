@@ -3,6 +3,7 @@
 from .awards import (
     Award,
     AwardBudgetLine,
+    AwardConsortiumMember,
     AwardEvent,
     AwardYear,
     BudgetChangeRequest,
@@ -12,6 +13,7 @@ from .awards import (
     ReportingDefaults,
     ScheduledPayment,
 )
+from .programme_events import ProgrammeEvent
 from .rounds import (
     ExpenseCategory,
     FundingRound,
@@ -25,6 +27,7 @@ from .rounds import (
 __all__ = [
     "Award",
     "AwardBudgetLine",
+    "AwardConsortiumMember",
     "AwardEvent",
     "AwardYear",
     "BudgetChangeRequest",
@@ -37,6 +40,7 @@ __all__ = [
     "FundingRound",
     "FundingRoundEvent",
     "Programme",
+    "ProgrammeEvent",
     "ScaleTier",
     "TargetGroup",
     "Theme",

@@ -119,6 +119,26 @@ class Award(TimeStampedModel):
         return [year.fiscal_year for year in self.years.all()]
 
 
+class AwardConsortiumMember(models.Model):
+    """A member of the consortium an award was made to (the award's
+    organisation is the lead), copied from the application at award."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="consortium_members")
+    name = models.CharField(_("organisation name"), max_length=200)
+    legal_form = models.CharField(_("legal form"), max_length=30, blank=True)
+    corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
+    role = models.CharField(_("role in the consortium"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("award consortium member")
+        verbose_name_plural = _("award consortium members")
+        ordering = ["award", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AwardYear(TimeStampedModel):
     """One fiscal year of an award: its budget, payments and settlement."""
 
@@ -142,6 +162,12 @@ class AwardYear(TimeStampedModel):
     )
     # Sum of the budget lines, kept by the services.
     approved_yen = models.PositiveBigIntegerField(_("approved amount (yen)"), default=0)
+    # A year added after the award (a continuation, e.g. programme C's second
+    # year) names the year it continues.
+    continues_from = models.ForeignKey(
+        "self", verbose_name=_("continues"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="continued_by",
+    )
     # 額の確定: the amount finally due for the year, never above approved.
     confirmed_yen = models.PositiveBigIntegerField(
         _("confirmed amount (yen)"), null=True, blank=True

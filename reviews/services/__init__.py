@@ -26,6 +26,7 @@ from .rubrics import (
     create_default_rubric,
     replace_criteria,
     rubric_for,
+    save_rubric,
     save_rubric_settings,
 )
 from .scoring import save_review_draft, submit_review
@@ -47,6 +48,7 @@ __all__ = [
     "refresh_conflicts",
     "replace_criteria",
     "rubric_for",
+    "save_rubric",
     "save_review_draft",
     "save_rubric_settings",
     "submit_review",

@@ -209,3 +209,14 @@ def create_default_rubric(*, funding_round, by) -> Rubric:
             for name, description, weight, descriptors in DEFAULT_CRITERIA
         ],
     )
+
+
+@transaction.atomic
+def save_rubric(*, funding_round, by, criteria: list[dict] | None = None, **settings) -> Rubric:
+    """Settings and (when given) criteria together, all or nothing; the
+    criteria rule of replace_criteria applies (fixed once anyone scored)."""
+    if settings:
+        save_rubric_settings(funding_round=funding_round, by=by, **settings)
+    if criteria is not None:
+        replace_criteria(funding_round=funding_round, by=by, criteria=criteria)
+    return Rubric.objects.get_or_create(funding_round=funding_round)[0]
