@@ -954,7 +954,7 @@ def add_award_year(*, award: Award, fiscal_year: int, budget: dict, by, reason: 
     ceiling. The year is linked to the one it continues, counts as decided
     to continue (it starts with start_award_year), gets its reports, and the
     award's end and final report move to the new year's end."""
-    award = Award.objects.select_for_update().select_related("funding_round", "tier").get(
+    award = Award.objects.select_for_update(of=("self",)).select_related("funding_round", "tier").get(
         pk=award.pk)
     _require_award_active(award)
     reason = _require_reason(reason)

@@ -176,7 +176,7 @@ def participants_by_target_group(scope: OutcomeScope) -> list[dict]:
         _counted_reports(scope)
         .filter(Q(target_groups=OuterRef("pk"))
                 | Q(activities__participant_counts__target_group=OuterRef("pk")))
-        .annotate(one=Value(1)).values("one")
+        .order_by().annotate(one=Value(1)).values("one")
         .annotate(n=Count("award", distinct=True)).values("n")
     )
     rows = (
