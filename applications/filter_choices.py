@@ -36,12 +36,17 @@ for _model in (Programme, FundingRound, Theme, ScaleTier):
                         dispatch_uid=f"filter-choices-delete-{_model.__name__}")
 
 
-def use_cached_choices(form, names) -> None:
-    """Give the named model-choice fields' widgets their cached options."""
+def current_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         version = time.time_ns()
         cache.add(VERSION_KEY, version, None)
+    return version
+
+
+def use_cached_choices(form, names) -> None:
+    """Give the named model-choice fields' widgets their cached options."""
+    version = current_version()
     for name in names:
         field = form.fields[name]
         key = f"applications:filter-choices:{name}:{get_language()}:{version}"

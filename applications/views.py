@@ -24,7 +24,7 @@ from core.errors import DomainError, StaleVersion
 from core.views import require_perm, run_service
 from grants.models import FundingRound
 
-from . import services
+from . import filter_choices, services
 from .content import editable_content, totals_by_year
 from .diff import version_diff
 from .exports import to_csv, to_xlsx
@@ -411,6 +411,9 @@ def staff_list(request):
         "page": page,
         "counts": status_counts(base),
         "query": query.urlencode(),
+        # The filter form's HTML is cached per language, query and options
+        # version (applications.filter_choices; issue 12).
+        "filter_version": filter_choices.current_version(),
     })
 
 

@@ -56,3 +56,16 @@ def test_a_chosen_option_stays_selected(client, officer, open_round):
     client.get("/applications/manage/")
     html = client.get("/applications/manage/", {"funding_round": open_round.pk}).content.decode()
     assert f'<option value="{open_round.pk}" selected>' in html
+
+
+def test_the_cached_form_follows_the_query_language_and_options(client, officer, open_round):
+    client.force_login(officer)
+    url = "/applications/manage/"
+    assert '<option value="submitted" selected>' not in client.get(url).content.decode()
+    assert '<option value="submitted" selected>' in client.get(
+        url, {"status": "submitted"}).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Apply filters" in english and ">Status</label>" in english
+    ThemeFactory(funding_round=open_round, number=7, title_ja="追加テーマ", title_en="Added theme")
+    assert "Added theme" in client.get(url).content.decode()
