@@ -81,6 +81,16 @@ class ApplicationFilter(django_filters.FilterSet):
         model = Application
         fields: list = []
 
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_choices_cached", False):
+            from .filter_choices import use_cached_choices
+
+            use_cached_choices(form, ("funding_round", "theme", "tier"))
+            form._choices_cached = True
+        return form
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

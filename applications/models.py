@@ -106,10 +106,9 @@ class Application(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["funding_round", "status"]),
-            # The staff list and the API sort by these (issue 12); the page's
-            # default order is newest submitted first, the API's newest made.
+            # The staff list and the API sort by these (issue 12); the list's
+            # default order is newest submitted first.
             models.Index(fields=["-submitted_at", "-id"], name="application_submitted_idx"),
-            models.Index(fields=["-created_at", "-id"], name="application_created_idx"),
             models.Index(fields=["requested_yen", "id"], name="application_requested_idx"),
             models.Index(fields=["title", "id"], name="application_title_idx"),
         ]

@@ -185,6 +185,7 @@ def test_list_queries_do_not_grow_with_rows(client, officer, open_round, applica
     for n in range(3):
         submit_new(open_round, applicant, lines=[(2026, 100_000), (2027, 200_000)],
                    title=f"少数{n}")
+    client.get(LIST)  # the filter's options are cached from the first view on
     small = count_queries(client, LIST)
     for n in range(9):
         submit_new(open_round, applicant, lines=[(2026, 100_000), (2027, 200_000)],
