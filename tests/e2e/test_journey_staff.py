@@ -7,6 +7,7 @@ it; closing a round asks first and can be called off."""
 import csv
 import re
 from io import BytesIO, StringIO
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -59,10 +60,10 @@ def test_staff_rank_decide_and_close_on_a_phone(demo, new_page, artifacts):
     page.go_back()
 
     ranking_csv = _download(page, "ダウンロード（CSV）")
-    rows = list(csv.reader(StringIO(open(ranking_csv.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.reader(StringIO(Path(ranking_csv.path()).read_text(encoding="utf-8-sig"))))
     assert rows[0][4] == "受付番号" and rows[1][4] == receipt  # the screen's order
     ranking_xlsx = _download(page, "ダウンロード（Excel）")
-    sheet = load_workbook(BytesIO(open(ranking_xlsx.path(), "rb").read())).active
+    sheet = load_workbook(BytesIO(Path(ranking_xlsx.path()).read_bytes())).active
     assert sheet.cell(row=2, column=5).value == receipt
     assert isinstance(sheet.cell(row=2, column=8).value, int)
     assert sheet.cell(row=2, column=8).number_format == "#,##0"
