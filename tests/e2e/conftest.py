@@ -71,16 +71,14 @@ DEMO_PASSWORD = "demo-pass-2023"  # accounts/demo.py
 @pytest.fixture
 def demo(transactional_db):
     """The demo data (`load_demo`), committed so the live server sees it;
-    flushed after the test like any transactional test."""
+    flushed after the test like any transactional test. An earlier flush also
+    emptied the lists the migrations seed, so they are seeded again first."""
     from importlib import import_module
     from io import StringIO
 
     from django.apps import apps
     from django.core.management import call_command
 
-    # NOTE: a transactional test's flush also empties the managed lists that
-    # data migrations seed (expense categories, target groups, feature tags),
-    # so an earlier browser test leaves none; seed them again as migrate does.
     for module in ("grants.migrations.0002_seed_managed_lists",
                    "reporting.migrations.0002_seed_feature_tags"):
         import_module(module).seed(apps, None)
