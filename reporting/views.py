@@ -375,8 +375,12 @@ def _report_forms(report, data=None):
     used = {c.target_group for a in report.activities.all() for c in a.participant_counts.all()}
     groups += sorted(used - set(groups), key=lambda g: (g.sort_order, g.code))
     form = forms.ReportForm(data, report=report, initial=forms.ReportForm.initial_for(report))
-    formset = forms.ActivityFormSet(data, prefix="act", initial=forms.activity_initial(report),
-                                    form_kwargs={"target_groups": groups})
+    # A bound formset gets no initial rows: with them, a row saved in the
+    # background since the page loaded looks "unchanged" and is dropped.
+    formset = forms.ActivityFormSet(
+        data, prefix="act", initial=forms.activity_initial(report) if data is None else None,
+        form_kwargs={"target_groups": groups},
+    )
     return form, formset
 
 
@@ -408,10 +412,13 @@ def report_edit(request, pk):
         except DomainError as error:
             messages.error(request, str(error.message))
             if saved is not None:
-                # The draft was saved but not submitted: show it as saved.
+                # The draft was saved but not submitted: show what was typed
+                # again, carrying the saved version.
                 messages.info(request, _("The draft was saved."))
                 report = _report_for(request, pk)
-                form, formset = _report_forms(report)
+                data = request.POST.copy()
+                data["lock_version"] = str(report.lock_version)
+                form, formset = _report_forms(report, data)
             # Otherwise the page shows again what was typed: nothing is lost.
         else:
             messages.success(request, _("The draft was saved."))
