@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import policies
@@ -25,19 +25,19 @@ from .models import ProgressReport, ReportVersion
 from .pdf import report_pdf as build_report_pdf
 
 EVENT_LABELS = {
-    "created": _lazy("Award made"),
-    "status": _lazy("Status changed"),
-    "year_state": _lazy("Fiscal year moved"),
-    "budget_set": _lazy("Budget set"),
-    "continuation": _lazy("Continuation decided"),
-    "payment_scheduled": _lazy("Payment scheduled"),
-    "payment_recorded": _lazy("Payment recorded"),
-    "settled": _lazy("Amount confirmed (額の確定)"),
-    "change_requested": _lazy("Budget change requested"),
-    "change_decided": _lazy("Budget change decided"),
-    "budget_changed": _lazy("Budget changed"),
-    "due_date_changed": _lazy("Due date changed"),
-    "terms_changed": _lazy("Terms changed"),
+    "created": gettext_lazy("Award made"),
+    "status": gettext_lazy("Status changed"),
+    "year_state": gettext_lazy("Fiscal year moved"),
+    "budget_set": gettext_lazy("Budget set"),
+    "continuation": gettext_lazy("Continuation decided"),
+    "payment_scheduled": gettext_lazy("Payment scheduled"),
+    "payment_recorded": gettext_lazy("Payment recorded"),
+    "settled": gettext_lazy("Amount confirmed (額の確定)"),
+    "change_requested": gettext_lazy("Budget change requested"),
+    "change_decided": gettext_lazy("Budget change decided"),
+    "budget_changed": gettext_lazy("Budget changed"),
+    "due_date_changed": gettext_lazy("Due date changed"),
+    "terms_changed": gettext_lazy("Terms changed"),
 }
 
 # --- Award pages -----------------------------------------------------------------------
