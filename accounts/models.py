@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -304,3 +305,18 @@ class OrganisationEvent(EventModel):
             return self.Action(self.action).label
         except ValueError:
             return self.action
+
+    def status_choices(self):
+        # Membership events record the member's role as their status.
+        return Membership.Role
+
+    @property
+    def changed_field_labels(self) -> list[str]:
+        """The organisation's fields this event changed, by their labels."""
+        labels = []
+        for name in self.changes or {}:
+            try:
+                labels.append(str(Organisation._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                labels.append(name)
+        return labels

@@ -36,6 +36,28 @@ class EventModel(models.Model):
         abstract = True
         ordering = ["at", "id"]
 
+    def status_choices(self):
+        """The TextChoices whose values from_status/to_status hold (per action)."""
+        return None
+
+    def _status_label(self, value: str) -> str:
+        choices = self.status_choices()
+        if not value or choices is None:
+            return value
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            return value
+
+    @property
+    def from_status_label(self) -> str:
+        """from_status in words of the active language."""
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
+
 
 class BilingualTitleMixin:
     """Pick `<field>_ja` or `<field>_en` by the active language, ja as fallback."""

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from applications.exports import neutralise
@@ -114,14 +114,14 @@ def findings_for_export(queryset):
 
 
 AWARD_COLUMNS = [
-    ("award_number", _l("Award number")), ("title", _l("Project title")),
-    ("programme", _l("Programme")), ("funding_round", _l("Funding round")),
-    ("theme", _l("Theme")), ("organisation", _l("Organisation")),
-    ("legal_form", _l("Legal form")), ("corporate_number", _l("Corporate number")),
-    ("area", _l("Activity area")), ("status", _l("Status")), ("start_on", _l("Start date")),
-    ("end_on", _l("End date")), ("award_approved_yen", _l("Approved amount, all years (yen)")),
-    ("approved_yen", _l("Approved for the selected years (yen)")), ("paid_yen", _l("Paid (yen)")),
-    ("actual_yen", _l("Actual expenses (yen)")), ("participants", _l("Cumulative participants")),
+    ("award_number", gettext_lazy("Award number")), ("title", gettext_lazy("Project title")),
+    ("programme", gettext_lazy("Programme")), ("funding_round", gettext_lazy("Funding round")),
+    ("theme", gettext_lazy("Theme")), ("organisation", gettext_lazy("Organisation")),
+    ("legal_form", gettext_lazy("Legal form")), ("corporate_number", gettext_lazy("Corporate number")),
+    ("area", gettext_lazy("Activity area")), ("status", gettext_lazy("Status")), ("start_on", gettext_lazy("Start date")),
+    ("end_on", gettext_lazy("End date")), ("award_approved_yen", gettext_lazy("Approved amount, all years (yen)")),
+    ("approved_yen", gettext_lazy("Approved for the selected years (yen)")), ("paid_yen", gettext_lazy("Paid (yen)")),
+    ("actual_yen", gettext_lazy("Actual expenses (yen)")), ("participants", gettext_lazy("Cumulative participants")),
 ]
 AWARD_KEYS = [key for key, _label in AWARD_COLUMNS]
 

@@ -145,9 +145,19 @@ class FindingEvent(EventModel):
     )
     finding_number = models.PositiveBigIntegerField(_("finding number"), db_index=True)
 
+    ACTION_LABELS = {
+        "created": _("Finding created"), "updated": _("Finding edited"),
+        "deleted": _("Finding deleted"), "evidence_added": _("Evidence added"),
+        "evidence_removed": _("Evidence removed"),
+    }
+
     class Meta(EventModel.Meta):
         verbose_name = _("finding event")
         verbose_name_plural = _("finding events")
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
 
 
 class ModelReportJob(TimeStampedModel):

@@ -244,6 +244,9 @@ class ReportEvent(EventModel):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
 
+    def status_choices(self):
+        return ProgressReport.Status
+
 
 class ReminderLog(models.Model):
     """A reminder sent for a deadline. The unique key makes the beat task

@@ -8,6 +8,8 @@ Text is NFKC-normalised first, so full-width digits (０３－１２３４) matc
 import re
 import unicodedata
 
+from django.utils.translation import gettext_lazy as _
+
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # 0 then 9 or 10 more digits, optionally split by hyphens, spaces or brackets:
 # 03-1234-5678, 090-1234-5678, 0312345678, 03(1234)5678.
@@ -21,6 +23,7 @@ STREET = re.compile(
 )
 
 KINDS = (("email", EMAIL), ("phone", PHONE), ("address", POSTAL), ("address", STREET))
+KIND_LABELS = {"email": _("E-mail address"), "phone": _("Phone"), "address": _("Address")}
 
 
 def find_personal_data(text: str) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, StaleVersion
@@ -34,7 +35,7 @@ from .models import (
     ReportEvent,
     ReportVersion,
 )
-from .privacy import find_personal_data
+from .privacy import KIND_LABELS, find_personal_data
 
 TEXT_FIELDS = (
     "summary", "outcomes", "know_how", "problems", "episodes", "voices", "sustainability_plan",
@@ -276,18 +277,27 @@ def report_content(report: ProgressReport) -> dict:
 
 
 def personal_data_findings(report: ProgressReport) -> list[dict]:
-    """Obvious personal data in the report's free text, with the field."""
-    texts = [(field, getattr(report, field)) for field in TEXT_FIELDS]
+    """Obvious personal data in the report's free text, with the field (its
+    path and its label in the active language) and the kind (and its label)."""
+    texts = [(field, capfirst(ProgressReport._meta.get_field(field).verbose_name),
+              getattr(report, field)) for field in TEXT_FIELDS]
     for index, activity in enumerate(report.activities.all()):
-        texts.append((f"activities.{index}.name", activity.name))
-        texts.append((f"activities.{index}.description", activity.description))
+        number = {"number": index + 1}
+        texts.append((f"activities.{index}.name", _("Activity %(number)s: name") % number,
+                      activity.name))
+        texts.append((f"activities.{index}.description",
+                      _("Activity %(number)s: description") % number, activity.description))
     for index, row in enumerate(report.indicator_actuals.all()):
-        texts.append((f"indicator_actuals.{index}.note", row.note))
+        texts.append((f"indicator_actuals.{index}.note", _("%(name)s: note") % {"name": row.name},
+                      row.note))
     for index, row in enumerate(report.expense_actuals.all()):
-        texts.append((f"expense_actuals.{index}.explanation", row.explanation))
+        texts.append((f"expense_actuals.{index}.explanation",
+                      _("%(category)s: explanation") % {"category": row.expense_category.name},
+                      row.explanation))
     return [
-        {"field": field, "kind": kind, "text": found}
-        for field, text in texts
+        {"field": field, "field_label": str(label), "kind": kind,
+         "kind_label": str(KIND_LABELS[kind]), "text": found}
+        for field, label, text in texts
         for kind, found in find_personal_data(text)
     ]
 
@@ -333,7 +343,7 @@ def _check_submittable(report: ProgressReport) -> None:
         raise DomainError(
             _("The report seems to contain personal data (%(text)s in %(field)s). Remove it, "
               "or ask programme staff to accept it if it must stay.")
-            % {"text": findings[0]["text"], "field": findings[0]["field"]},
+            % {"text": findings[0]["text"], "field": findings[0]["field_label"]},
             code="personal_data", field=findings[0]["field"],
         )
 
@@ -415,5 +425,5 @@ def accept_personal_data(*, report: ProgressReport, by, reason: str) -> Progress
     report.personal_data_accepted = texts
     report.save(update_fields=["personal_data_accepted", "updated_at"])
     _record(report, by=by, action="personal_data_accepted", reason=reason,
-            changes={"findings": findings})
+            changes={"findings": [{k: f[k] for k in ("field", "kind", "text")} for f in findings]})
     return report

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import policies
@@ -25,19 +25,19 @@ from .models import ProgressReport, ReportVersion
 from .pdf import report_pdf as build_report_pdf
 
 EVENT_LABELS = {
-    "created": _lazy("Award made"),
-    "status": _lazy("Status changed"),
-    "year_state": _lazy("Fiscal year moved"),
-    "budget_set": _lazy("Budget set"),
-    "continuation": _lazy("Continuation decided"),
-    "payment_scheduled": _lazy("Payment scheduled"),
-    "payment_recorded": _lazy("Payment recorded"),
-    "settled": _lazy("Amount confirmed (額の確定)"),
-    "change_requested": _lazy("Budget change requested"),
-    "change_decided": _lazy("Budget change decided"),
-    "budget_changed": _lazy("Budget changed"),
-    "due_date_changed": _lazy("Due date changed"),
-    "terms_changed": _lazy("Terms changed"),
+    "created": gettext_lazy("Award made"),
+    "status": gettext_lazy("Status changed"),
+    "year_state": gettext_lazy("Fiscal year moved"),
+    "budget_set": gettext_lazy("Budget set"),
+    "continuation": gettext_lazy("Continuation decided"),
+    "payment_scheduled": gettext_lazy("Payment scheduled"),
+    "payment_recorded": gettext_lazy("Payment recorded"),
+    "settled": gettext_lazy("Amount confirmed (額の確定)"),
+    "change_requested": gettext_lazy("Budget change requested"),
+    "change_decided": gettext_lazy("Budget change decided"),
+    "budget_changed": gettext_lazy("Budget changed"),
+    "due_date_changed": gettext_lazy("Due date changed"),
+    "terms_changed": gettext_lazy("Terms changed"),
 }
 
 # --- Award pages -----------------------------------------------------------------------
@@ -374,8 +374,12 @@ def _report_forms(report, data=None):
     used = {c.target_group for a in report.activities.all() for c in a.participant_counts.all()}
     groups += sorted(used - set(groups), key=lambda g: (g.sort_order, g.code))
     form = forms.ReportForm(data, report=report, initial=forms.ReportForm.initial_for(report))
-    formset = forms.ActivityFormSet(data, prefix="act", initial=forms.activity_initial(report),
-                                    form_kwargs={"target_groups": groups})
+    # A bound formset gets no initial rows: with them, a row saved in the
+    # background since the page loaded looks "unchanged" and is dropped.
+    formset = forms.ActivityFormSet(
+        data, prefix="act", initial=forms.activity_initial(report) if data is None else None,
+        form_kwargs={"target_groups": groups},
+    )
     return form, formset
 
 
@@ -407,10 +411,13 @@ def report_edit(request, pk):
         except DomainError as error:
             messages.error(request, str(error.message))
             if saved is not None:
-                # The draft was saved but not submitted: show it as saved.
+                # The draft was saved but not submitted: show what was typed
+                # again, carrying the saved version.
                 messages.info(request, _("The draft was saved."))
                 report = _report_for(request, pk)
-                form, formset = _report_forms(report)
+                data = request.POST.copy()
+                data["lock_version"] = str(report.lock_version)
+                form, formset = _report_forms(report, data)
             # Otherwise the page shows again what was typed: nothing is lost.
         else:
             messages.success(request, _("The draft was saved."))

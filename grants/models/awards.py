@@ -517,3 +517,11 @@ class AwardEvent(EventModel):
     class Meta(EventModel.Meta):
         verbose_name = _("award event")
         verbose_name_plural = _("award events")
+
+    def status_choices(self):
+        return {
+            "created": Award.Status, "status": Award.Status, "year_state": AwardYear.State,
+            "continuation": ContinuationDecision.Decision,
+            "change_requested": BudgetChangeRequest.Status,
+            "change_decided": BudgetChangeRequest.Status,
+        }.get(self.action)
