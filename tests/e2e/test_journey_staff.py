@@ -72,7 +72,7 @@ def test_staff_rank_decide_and_close_on_a_phone(demo, new_page, artifacts):
     page.goto(f"/reviews/rounds/{reviewing.pk}/decisions/")
     assert_fits(page)
     decided_before, mails_before = Decision.objects.count(), len(mail.outbox)
-    page.locator("input[name=decide]").first.check()
+    page.locator("input[name$='-decide']").first.check()
     page.get_by_role("button", name="チェックした採否を記録").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("採否の確認")
     expect(page.get_by_role("main")).to_contain_text("申請団体にメールで送ります")
