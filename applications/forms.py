@@ -1,41 +1,16 @@
 """Input shape of the application pages; rules live in applications.rules."""
 
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fiscal import fiscal_year_label
+from core.forms import YenField
 from core.prefectures import Prefecture
 from core.vocab import LegalForm
 from grants.models import ExpenseCategory, TargetGroup
 
 from .content import CONTENT_FIELDS
 from .models import Application
-
-MAX_YEN = 10**15
-
-
-class YenField(forms.IntegerField):
-    """Whole yen; accepts 1,000,000, full-width digits and a trailing 円."""
-
-    default_error_messages = {"invalid": _("Enter a whole number of yen, e.g. 500000.")}
-    # A text box, so that 1,000,000 and full-width digits can be typed.
-    widget = forms.TextInput
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "inputmode": "numeric"}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_YEN)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = unicodedata.normalize("NFKC", value)
-            value = value.replace(",", "").replace("円", "").replace("¥", "").strip()
-        return super().to_python(value)
 
 
 class NewApplicationForm(forms.Form):
@@ -148,12 +123,19 @@ class _RowFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "empty_permitted": True}
 
-    def rows(self) -> list[dict]:
+    def rows(self, *, valid_only: bool = False) -> list[dict]:
+        """Rows to keep; with valid_only, rows in error are left out (the
+        page keeps them, with their errors, for the applicant to fix)."""
         return [
             form.cleaned_data
             for form in self.forms
             if form.has_changed() and not self._should_delete_form(form)
+            and not (valid_only and form.errors)
         ]
+
+    def rows_usable(self) -> bool:
+        """False when the rows as a whole are broken (management form, too many)."""
+        return self.management_form.is_valid() and not self.non_form_errors()
 
 
 def row_formset(form_class, *, extra: int):
@@ -248,7 +230,28 @@ class ApplicationEditor:
     def lock_version(self):
         return self.form.cleaned_data.get("lock_version")
 
-    def content(self) -> dict:
+    # Content keys of the form fields whose names differ.
+    CONTENT_KEYS = {"theme": "theme_id", "tier": "tier_id", "target_groups": "target_group_ids"}
+
+    def can_save_valid_part(self) -> bool:
+        """An invalid editor can still save its valid fields and rows, unless
+        the version it is based on is unknown."""
+        return "lock_version" not in self.form.errors and self.form.is_bound
+
+    def valid_content(self) -> dict:
+        """What is valid of an invalid editor: fields in error and tables
+        broken as a whole are left out (the stored values stay), rows in
+        error are left out of their table."""
+        content = self.content(valid_only=True)
+        for name in self.form.errors:
+            content.pop(self.CONTENT_KEYS.get(name, name), None)
+        for key, formset in (("budget_lines", self.lines), ("indicators", self.indicators),
+                             ("consortium_members", self.members)):
+            if formset is not None and not formset.rows_usable():
+                content.pop(key, None)
+        return content
+
+    def content(self, *, valid_only: bool = False) -> dict:
         data = self.form.cleaned_data
         content = {
             **{f: data.get(f, "") for f in (
@@ -264,18 +267,18 @@ class ApplicationEditor:
                 {"fiscal_year": row["fiscal_year"],
                  "expense_category_id": row["expense_category"].pk,
                  "amount_yen": row["amount_yen"], "description": row.get("description", "")}
-                for row in self.lines.rows()
+                for row in self.lines.rows(valid_only=valid_only)
             ],
             "indicators": [
                 {k: row[k] for k in ("name", "unit", "fiscal_year", "target")}
-                for row in self.indicators.rows()
+                for row in self.indicators.rows(valid_only=valid_only)
             ],
         }
         if self.members is not None:
             content["is_consortium"] = bool(data.get("is_consortium"))
             content["consortium_members"] = [
                 {k: row.get(k, "") for k in ("name", "legal_form", "corporate_number", "role")}
-                for row in self.members.rows()
+                for row in self.members.rows(valid_only=valid_only)
             ]
         return content
 

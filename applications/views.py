@@ -149,6 +149,8 @@ def _edit_context(application, editor, request):
         # A refused save re-renders typed input beside the saved draft's
         # figures; say so, so nobody mistakes one for the other.
         "unsaved_input": editor.form.is_bound,
+        # Every field in error, above the form, each linked to its field.
+        "error_summary": list(editor.errors().items()) if editor.form.is_bound else [],
     }
 
 
@@ -169,7 +171,14 @@ def edit(request, pk):
         return render(request, "applications/edit.html", _edit_context(application, editor, request))
     editor = ApplicationEditor(application, data=request.POST)
     if not editor.is_valid():
-        messages.error(request, _("Not saved: correct the fields marked below. Your input is kept."))
+        saved, editor, refusal = _save_valid_part(request, application, editor, request.POST)
+        if saved is not None:
+            application = saved
+            messages.error(request, _("Saved, except the fields marked below: correct them and "
+                                      "save again. Your input is kept."))
+        else:
+            messages.error(request, refusal or _("Not saved: correct the fields marked below. "
+                                                 "Your input is kept."))
         return render(request, "applications/edit.html",
                       _edit_context(application, editor, request), status=400)
     try:
@@ -198,6 +207,26 @@ def _to_confirmation(request, application):
                                   "below must be fixed first."))
         return redirect("applications:edit", pk=application.pk)
     return redirect("applications:submit", pk=application.pk)
+
+
+def _save_valid_part(request, application, editor, data):
+    """One bad cell never blocks the rest: save the valid fields and rows of
+    an invalid editor. Returns (saved application or None, the editor to
+    show, the refusal message); the editor shown is the typed input,
+    carrying the new version when something was saved."""
+    if not editor.can_save_valid_part():
+        return None, editor, None
+    try:
+        saved = services.save_draft(application=application, by=request.user,
+                                    lock_version=editor.lock_version,
+                                    content=editor.valid_content())
+    except DomainError as error:
+        return None, editor, str(error.message)
+    data = data.copy()
+    data["lock_version"] = str(saved.lock_version)
+    editor = ApplicationEditor(saved, data=data)
+    editor.is_valid()
+    return saved, editor, None
 
 
 def _submit(request, application, idempotency_key):
@@ -247,6 +276,13 @@ def autosave(request, pk):
     is_json = request.content_type == "application/json"
     editor = ApplicationEditor(application, data=_json_data(request) if is_json else request.POST)
     if not editor.is_valid():
+        saved, editor, _refusal = _save_valid_part(request, application, editor, editor.form.data)
+        if saved is not None:
+            return JsonResponse({
+                "saved": "partly", "code": "invalid", "errors": editor.errors(),
+                "lock_version": saved.lock_version, "requested_yen": saved.requested_yen,
+                "detail": _("Saved, except the fields marked: correct them."),
+            }, status=400)
         return JsonResponse({"saved": False, "code": "invalid", "errors": editor.errors(),
                              "detail": _("Not saved: correct the fields marked.")}, status=400)
     try:

@@ -92,6 +92,11 @@
           return true;
         }
         if (response.status === 412) { stopped = true; }
+        if (body.lock_version) {
+          // Saved partly: the valid fields are stored under a new version.
+          form.querySelector("input[name=lock_version]").value = body.lock_version;
+          if (total) { total.textContent = formatYen(body.requested_yen); }
+        }
         dirty = true;
         var details = [body.detail || ""];
         if (body.errors) {

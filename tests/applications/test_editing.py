@@ -72,7 +72,8 @@ def test_ticking_delete_removes_a_row(client, applicant, draft):
     assert stored(draft)[3] == [(2026, 100, "a")]
 
 
-def test_validation_error_keeps_the_input_and_saves_nothing(client, applicant, draft):
+def test_validation_error_keeps_the_input_and_saves_only_the_valid_part(client, applicant,
+                                                                          draft):
     client.force_login(applicant)
     before = stored(draft)
     category = draft.funding_round.expense_categories.get()
@@ -84,7 +85,8 @@ def test_validation_error_keeps_the_input_and_saves_nothing(client, applicant, d
     assert 'value="入力途中のタイトル"' in body
     assert 'value="abc"' in body
     assert str(BudgetLineForm.base_fields["amount_yen"].label) in body
-    assert stored(draft) == before
+    # The title is saved; the line in error is not (and stays on the page).
+    assert stored(draft) == ("入力途中のタイトル", before[1] + 1, 0, [])
     # The rule check box then speaks of the saved draft, and says so.
     assert response.context["unsaved_input"] is True
     assert client.get(edit_url(draft)).context["unsaved_input"] is False
@@ -145,7 +147,8 @@ def test_autosave_with_input_of_the_wrong_shape_is_400(client, applicant, draft)
     )
     assert response.status_code == 400
     assert "lines-0-amount_yen" in response.json()["errors"]
-    assert stored(draft) == before
+    # Only the line in error is left out: the rest of the form was unchanged.
+    assert stored(draft)[0] == before[0] and stored(draft)[3] == []
 
 
 def test_repeating_an_unchanged_save_with_an_old_version_is_harmless(client, applicant, draft):
