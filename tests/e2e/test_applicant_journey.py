@@ -205,14 +205,14 @@ def test_applicant_applies_and_staff_return_it_for_correction(page, artifacts):
     start_application(page, funding_round)
     fill_application_without_summary(page, year)
 
-    # Autosave reports the mistyped amount and saves nothing.
+    # Autosave reports the mistyped amount and saves the rest.
     expect(autosave_status(page)).to_contain_text("Not saved:")
     expect(autosave_status(page)).to_contain_text("Amount (yen)")
 
     # An explicit save shows the error next to the field and keeps every input.
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status").filter(has_text="Your input is kept")).to_be_visible()
-    expect(budget(page)).to_contain_text("Row 1, Amount (yen): Enter a whole number of yen")
+    expect(budget(page)).to_contain_text("Enter an amount in whole yen, e.g. 1,500,000 or 150万.")
     expect(page.get_by_label("Project title")).to_have_value(PROJECT)
     expect(page.get_by_label("Planned activities")).to_have_value("空き店舗で週3回の縁側カフェを開く。")
     expect(budget(page).get_by_label("Row 1: Amount (yen)")).to_have_value("1,500,000x")
@@ -233,7 +233,7 @@ def test_applicant_applies_and_staff_return_it_for_correction(page, artifacts):
     expect(page.get_by_role("status").filter(has_text="Not submitted")).to_be_visible()
     expect(problems).to_contain_text("Summary is required.")
     expect(page.get_by_label("Project title")).to_have_value(PROJECT)
-    expect(budget(page).get_by_label("Row 1: Amount (yen)")).to_have_value("1500000")
+    expect(budget(page).get_by_label("Row 1: Amount (yen)")).to_have_value("1,500,000")
 
     page.get_by_label("Summary").fill("商店街の空き店舗を、誰でも立ち寄れる縁側カフェにする。")
     expect(autosave_status(page)).to_contain_text("Draft saved at")
