@@ -5,6 +5,7 @@ import unicodedata
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,13 +124,15 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, funding_round: FundingRound | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        categories = ExpenseCategory.objects.filter(is_active=True)
+        keep = Q(is_active=True)
         if funding_round is not None:
-            # Keep categories a round already uses even after they are retired.
-            categories = categories | ExpenseCategory.objects.filter(rounds=funding_round)
-        self.fields["expense_categories"].queryset = categories.distinct().order_by(
-            "sort_order", "code"
-        )
+            # Keep categories a round already uses even after they are retired
+            # (EXISTS, not a join and DISTINCT: issue 12).
+            keep |= Q(Exists(FundingRound.expense_categories.through.objects.filter(
+                fundinground_id=funding_round.pk, expensecategory_id=OuterRef("pk"))))
+        self.fields["expense_categories"].queryset = ExpenseCategory.objects.filter(
+            keep
+        ).order_by("sort_order", "code")
 
     def round_values(self) -> dict:
         """Keyword arguments for grants.services.create_round / update_round."""

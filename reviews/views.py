@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
@@ -40,7 +41,7 @@ from .forms import (
     ReviewForm,
     RubricSettingsForm,
 )
-from .models import Assignment, Decision, Review, ReviewerProfile
+from .models import Assignment, Criterion, Decision, Review, ReviewerProfile
 from .queries import (
     applicant_comments,
     assignment_overview,
@@ -232,9 +233,9 @@ def round_detail(request, pk):
 def _rubric_context(request, funding_round, **forms):
     rubric = services.rubric_for(funding_round)
     criteria = criteria_of(funding_round.pk)
-    rounds = FundingRound.objects.filter(rubric__criteria__isnull=False).exclude(
-        pk=funding_round.pk
-    ).distinct().select_related("programme")
+    rounds = FundingRound.objects.filter(
+        Exists(Criterion.objects.filter(rubric__funding_round=OuterRef("pk")))
+    ).exclude(pk=funding_round.pk).select_related("programme")
     context = {
         "round": funding_round,
         "rubric": rubric,

@@ -105,10 +105,13 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "db.sqlite3"
+# Persistent connections on both engines: opening a connection (and, on SQLite, running the PRAGMAs
+# below) cost more than the whole API list's queries (bench/web_lists.py, issue 12).
+DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+            os.environ["DATABASE_URL"], conn_max_age=DB_CONN_MAX_AGE
         )
     }
 else:
@@ -116,6 +119,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
             "OPTIONS": {
                 # NOTE: WAL lets readers run beside the one writer; IMMEDIATE takes
                 # the write lock at BEGIN so a burst of writers queues on the busy
@@ -223,6 +227,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
