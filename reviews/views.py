@@ -54,6 +54,7 @@ from .queries import (
     round_decisions,
     round_proposal,
     round_review_progress,
+    scoring_materials,
 )
 from .ranking import UNDECIDED_STATUSES, round_ranking
 from .services.rubrics import CRITERION_FIELDS, SETTING_FIELDS
@@ -127,6 +128,7 @@ def assignment_detail(request, pk):
         "assignment": assignment,
         "application": application,
         "members": application.consortium_members.all(),
+        "materials": scoring_materials(application),
         "criteria": criteria,
         "review": review,
         "total": review_total(review, criteria) if review else None,
