@@ -29,9 +29,11 @@ def weighted_total(criteria, values: Mapping[int, int]) -> int:
 
 
 def _scoring_assignment(assignment, by) -> Assignment:
-    """The reviewer's own active, declared, unconflicted assignment, locked."""
+    """The reviewer's own active, declared, unconflicted assignment, locked
+    with its application: a decision (which locks the application) waits for
+    the write, or the write sees the decision and is refused."""
     assignment = (
-        Assignment.objects.select_for_update(of=("self",))
+        Assignment.objects.select_for_update(of=("self", "application"))
         .select_related("application__funding_round")
         .get(pk=assignment.pk)
     )
