@@ -50,9 +50,15 @@ REFUSED = {
 
 
 class AssignedApplicationOutput(serializers.ModelSerializer):
+    funding_round_title = serializers.CharField(
+        source="funding_round.title", read_only=True,
+        help_text="The round's name, in the request's language.",
+    )
+
     class Meta:
         model = Application
-        fields = ["id", "receipt_number", "title", "funding_round", "theme", "tier"]
+        fields = ["id", "receipt_number", "title", "funding_round", "funding_round_title",
+                  "theme", "tier"]
 
 
 class ReviewRefOutput(serializers.ModelSerializer):

@@ -31,6 +31,25 @@ def reviewer_queue(user):
     )
 
 
+def scoring_materials(application) -> dict:
+    """What the reviewer reads beside the proposal: the budget lines grouped
+    by fiscal year (each year with its subtotal, then the total), the
+    indicators and the attachments. Three queries, whatever their number;
+    the attachments link to the application's policy-checked download."""
+    years: list[dict] = []
+    for line in application.budget_lines.select_related("expense_category"):
+        if not years or years[-1]["fiscal_year"] != line.fiscal_year:
+            years.append({"fiscal_year": line.fiscal_year, "lines": [], "total_yen": 0})
+        years[-1]["lines"].append(line)
+        years[-1]["total_yen"] += line.amount_yen
+    return {
+        "budget_years": years,
+        "budget_total_yen": sum(year["total_yen"] for year in years),
+        "indicators": list(application.indicators.order_by("fiscal_year", "name", "id")),
+        "attachments": list(application.attachments.all()),
+    }
+
+
 def criteria_of(funding_round_id) -> list[Criterion]:
     return list(Criterion.objects.filter(rubric__funding_round_id=funding_round_id))
 

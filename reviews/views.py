@@ -55,6 +55,7 @@ from .queries import (
     round_decisions,
     round_proposal,
     round_review_progress,
+    scoring_materials,
 )
 from .ranking import UNDECIDED_STATUSES, round_ranking
 from .services.rubrics import CRITERION_FIELDS, SETTING_FIELDS
@@ -123,17 +124,21 @@ def assignment_detail(request, pk):
                                                         "comment_to_applicant")}
         form = ReviewForm(initial=initial, criteria=criteria)
     show_others = not is_own or others_scores_visible(assignment, review)
+    closed = services.decided_refusal(assignment) if is_own else None
     return render(request, "reviews/assignment.html", {
         "assignment": assignment,
         "application": application,
         "members": application.consortium_members.all(),
+        "materials": scoring_materials(application),
         "criteria": criteria,
         "review": review,
         "total": review_total(review, criteria) if review else None,
         "score_rows": _score_rows(review, criteria),
         "form": form,
-        "may_score": is_own and request.user.has_perm("reviews.score", assignment)
+        "may_score": is_own and closed is None
+        and request.user.has_perm("reviews.score", assignment)
         and (review is None or review.status == Review.Status.DRAFT),
+        "closed_reason": str(closed.message) if closed else "",
         "others": other_reviews(assignment, criteria) if show_others else None,
         "is_own": is_own,
     })

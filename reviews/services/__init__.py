@@ -29,7 +29,7 @@ from .rubrics import (
     save_rubric,
     save_rubric_settings,
 )
-from .scoring import save_review_draft, submit_review
+from .scoring import decided_refusal, save_review_draft, submit_review
 
 __all__ = [
     "DEFAULT_CRITERIA",
@@ -38,6 +38,7 @@ __all__ = [
     "assignable_applications",
     "copy_rubric",
     "create_default_rubric",
+    "decided_refusal",
     "declare_conflict",
     "declare_no_conflict",
     "describe_shortfall",

@@ -7,8 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from grants.models import FundingRound
 
-from ..models import Assignment, ConflictOfInterest, Criterion, Recommendation, Review, Score
+from ..models import (
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    Decision,
+    Recommendation,
+    Review,
+    Score,
+)
 from .common import record, require_reviewing
 
 TEXT_FIELDS = ("recommendation", "comment_to_staff", "comment_to_applicant")
@@ -20,9 +29,11 @@ def weighted_total(criteria, values: Mapping[int, int]) -> int:
 
 
 def _scoring_assignment(assignment, by) -> Assignment:
-    """The reviewer's own active, declared, unconflicted assignment, locked."""
+    """The reviewer's own active, declared, unconflicted assignment, locked
+    with its application: a decision (which locks the application) waits for
+    the write, or the write sees the decision and is refused."""
     assignment = (
-        Assignment.objects.select_for_update(of=("self",))
+        Assignment.objects.select_for_update(of=("self", "application"))
         .select_related("application__funding_round")
         .get(pk=assignment.pk)
     )
@@ -37,8 +48,35 @@ def _scoring_assignment(assignment, by) -> Assignment:
     if assignment.no_conflict_declared_at is None:
         raise DomainError(_("Declare that you have no conflict of interest before scoring."),
                           code="declaration_required")
+    _require_undecided(assignment)
     require_reviewing(assignment.application.funding_round)
     return assignment
+
+
+def decided_refusal(assignment) -> DomainError | None:
+    """Why the assignment's review can no longer change, once the round or
+    the application is decided (None while it can)."""
+    if assignment.application.funding_round.status in (
+        FundingRound.Status.DECIDED, FundingRound.Status.ARCHIVED
+    ):
+        return DomainError(
+            _("The round has been decided: reviews can no longer be saved or submitted."),
+            code="round_decided",
+        )
+    if Decision.objects.filter(application_id=assignment.application_id).exists():
+        return DomainError(
+            _("A decision has been recorded on this application: reviews can no longer be "
+              "saved or submitted."),
+            code="application_decided",
+        )
+    return None
+
+
+def _require_undecided(assignment) -> None:
+    """Reviews stop with the decision: the round's, or the application's."""
+    refusal = decided_refusal(assignment)
+    if refusal is not None:
+        raise refusal
 
 
 @transaction.atomic
