@@ -9,6 +9,12 @@ Japan time). tests/api/test_application_list_rows.py holds it equal to the
 serializer.
 """
 
+import threading
+from collections import OrderedDict
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count
 from django.utils import timezone
 
 from applications.models import Application
@@ -27,22 +33,105 @@ def _when(value, zone) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-class Rows:
-    """The filtered queryset for the paginator: counted as it is (no joins in
-    the COUNT), sliced as values() rows of COLUMNS."""
+class Statement:
+    """One list query compiled once: its SQL and parameters, run again on the
+    connection of the thread that asks, its values converted by Django's own
+    converters (e.g. SQLite's text timestamps into aware datetimes)."""
 
-    def __init__(self, queryset):
-        self.queryset = queryset
-        self.ordered = queryset.ordered
+    def __init__(self, query, db: str):
+        compiler = query.get_compiler(using=db)
+        try:
+            self.sql, self.params = compiler.as_sql()
+        except EmptyResultSet:  # a scope that holds nothing: no query, as the ORM does
+            self.sql, self.params = None, ()
+        self.query, self.db = query, db
+        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+
+    def rows(self) -> list[tuple]:
+        if self.sql is None:
+            return []
+        connection = connections[self.db]
+        compiler = self.query.get_compiler(connection=connection)
+        compiler.setup_query()
+        converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            rows = cursor.fetchall()
+        return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+
+class Statements:
+    """Compiled list statements by key, the oldest dropped past `size`."""
+
+    def __init__(self, size: int = 512):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, build):
+        with self.lock:
+            statement = self.items.get(key)
+            if statement is not None:
+                self.items.move_to_end(key)
+                return statement
+        statement = build()
+        with self.lock:
+            self.items[key] = statement
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return statement
+
+
+STATEMENTS = Statements()
+
+
+class Rows:
+    """The list for the paginator: counted as it is (no joins in the COUNT),
+    sliced as values() rows of COLUMNS.
+
+    With a `key` (the unfiltered list: core.policies.scope_key of the user),
+    the COUNT and each page are compiled once per process and key, and after
+    that only run: the scopes filter with subqueries on the user's id, so one
+    key always means the same SQL and parameters, whatever the data. Without
+    a key (filters, search, sorting) the queryset runs as usual."""
+
+    ordered = True
+
+    def __init__(self, queryset, key=None):
+        # `queryset`: a QuerySet, or a callable that builds it (not called
+        # when every statement is already compiled).
+        self._queryset, self.key = queryset, key
+
+    @property
+    def queryset(self):
+        if callable(self._queryset):
+            self._queryset = self._queryset()
+        return self._queryset
 
     def count(self) -> int:
-        return self.queryset.count()
+        if self.key is None:
+            return self.queryset.count()
+        rows = STATEMENTS.get(("count", self.key), self._count_statement).rows()
+        return rows[0][0] if rows else 0
+
+    def _count_statement(self) -> Statement:
+        query = self.queryset.query.chain()
+        query.clear_ordering(force=True)
+        query.clear_select_clause()
+        query.add_annotation(Count("*"), alias="__count", select=True)
+        return Statement(query, self.queryset.db)
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, index):
-        return self.queryset.values(*COLUMNS)[index]
+        if self.key is None or not isinstance(index, slice):
+            return self.queryset.values(*COLUMNS)[index]
+
+        def build() -> Statement:
+            page = self.queryset.values(*COLUMNS)[index]
+            return Statement(page.query, page.db)
+
+        statement = STATEMENTS.get(("page", self.key, index.start, index.stop), build)
+        return [dict(zip(statement.names, row, strict=True)) for row in statement.rows()]
 
 
 def summary_rows(rows) -> list[dict]:

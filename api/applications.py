@@ -32,7 +32,7 @@ from applications.models import Application, ApplicationVersion
 from applications.queries import applications_listed_for
 from applications.rules import application_problems
 from core.errors import StaleVersion
-from core.policies import member_organisation_ids
+from core.policies import member_organisation_ids, scope_key
 from core.prefectures import Prefecture
 from core.vocab import LegalForm
 from grants.models import ExpenseCategory, FundingRound, ScaleTier, TargetGroup, Theme
@@ -325,10 +325,11 @@ class ApplicationListApi(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         # NOTE: rows straight from values(), the same JSON as the serializer
         # (api.application_rows; issue 12).
-        queryset = self.get_queryset()
         if set(request.query_params) - {"page", "page_size"}:
-            queryset = self.filter_queryset(queryset)
-        page = self.paginate_queryset(application_rows.Rows(queryset))
+            rows = application_rows.Rows(self.filter_queryset(self.get_queryset()))
+        else:
+            rows = application_rows.Rows(self.get_queryset, scope_key(request.user))
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(application_rows.summary_rows(page))
 
     @extend_schema(

@@ -50,3 +50,18 @@ def is_programme_staff(user, programme) -> bool:
 def sees_all_programmes(user) -> bool:
     """Staff and oversight read every programme (oversight never writes)."""
     return is_staff_user(user) or is_oversight(user)
+
+
+def scope_key(user) -> tuple:
+    """What the `*_visible_to(user)` scopes depend on, as a hashable key: two
+    requests with the same key get the same scope SQL and parameters. The
+    scopes read the user's organisations, assignments and conflicts through
+    subqueries on the user's id at query time, never as ids fetched into
+    Python, so the key holds no data that could go stale (api.application_rows
+    caches compiled list statements by it; tests/api/test_list_statements.py
+    changes memberships, assignments and conflicts under a cached key)."""
+    if sees_all_programmes(user):
+        return ("all",)
+    if not _active(user):
+        return ("nothing",)
+    return ("user", user.pk, user.role)
