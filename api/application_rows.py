@@ -9,15 +9,11 @@ Japan time). tests/api/test_application_list_rows.py holds it equal to the
 serializer.
 """
 
-import threading
-from collections import OrderedDict
-
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Count
 from django.utils import timezone
 
 from applications.models import Application
+from core.statements import Statement, Statements
 
 COLUMNS = (
     "id", "status", "funding_round_id", "funding_round__programme__code", "organisation_id",
@@ -31,53 +27,6 @@ def _when(value, zone) -> str:
     current time zone, "Z" for UTC)."""
     text = value.astimezone(zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-class Statement:
-    """One list query compiled once: its SQL and parameters, run again on the
-    connection of the thread that asks, its values converted by Django's own
-    converters (e.g. SQLite's text timestamps into aware datetimes)."""
-
-    def __init__(self, query, db: str):
-        compiler = query.get_compiler(using=db)
-        try:
-            self.sql, self.params = compiler.as_sql()
-        except EmptyResultSet:  # a scope that holds nothing: no query, as the ORM does
-            self.sql, self.params = None, ()
-        self.query, self.db = query, db
-        self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
-
-    def rows(self) -> list[tuple]:
-        if self.sql is None:
-            return []
-        connection = connections[self.db]
-        compiler = self.query.get_compiler(connection=connection)
-        compiler.setup_query()
-        converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            rows = cursor.fetchall()
-        return list(compiler.apply_converters(rows, converters)) if converters else rows
-
-
-class Statements:
-    """Compiled list statements by key, the oldest dropped past `size`."""
-
-    def __init__(self, size: int = 512):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key, build):
-        with self.lock:
-            statement = self.items.get(key)
-            if statement is not None:
-                self.items.move_to_end(key)
-                return statement
-        statement = build()
-        with self.lock:
-            self.items[key] = statement
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return statement
 
 
 STATEMENTS = Statements()
