@@ -243,7 +243,7 @@ class AwardContinuationInput(AwardReasonInput):
 
 class AwardYearBudgetInput(AwardReasonInput):
     amounts = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=10**15),
+        child=YenField(min_value=0),
         help_text="{expense category code: approved yen}",
     )
 
@@ -263,8 +263,7 @@ class AwardRecordPaymentInput(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class AwardYearSettleInput(AwardReasonInput):
-    confirmed_yen = serializers.IntegerField(min_value=0, max_value=10**15,
-                                             help_text="額の確定; at most the approved amount.")
+    confirmed_yen = YenField(min_value=0, help_text="額の確定; at most the approved amount.")
 
 
 class ReportDueDateInput(AwardReasonInput):
