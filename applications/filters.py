@@ -67,13 +67,21 @@ class ApplicationFilter(django_filters.FilterSet):
             ("receipt_number", "receipt_number"),
             ("status", "status"),
         ),
+        # Both directions named in words (django-filter's own "%s (descending)"
+        # has no Japanese and reads as a half-translated label).
         field_labels={
-            "submitted_at": _("Submitted at"),
-            "requested_yen": _("Requested amount"),
-            "title": _("Title"),
-            "organisation__name": _("Organisation"),
-            "receipt_number": _("Receipt number"),
-            "status": _("Status"),
+            "submitted_at": _("Submitted at (oldest first)"),
+            "-submitted_at": _("Submitted at (newest first)"),
+            "requested_yen": _("Requested amount (smallest first)"),
+            "-requested_yen": _("Requested amount (largest first)"),
+            "title": _("Title (ascending)"),
+            "-title": _("Title (descending)"),
+            "organisation__name": _("Organisation (ascending)"),
+            "-organisation": _("Organisation (descending)"),
+            "receipt_number": _("Receipt number (lowest first)"),
+            "-receipt_number": _("Receipt number (highest first)"),
+            "status": _("Status (ascending)"),
+            "-status": _("Status (descending)"),
         },
     )
 
