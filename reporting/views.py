@@ -6,6 +6,7 @@ programme staff manage awards and review reports; oversight reads all.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,9 +61,29 @@ def award_mine(request):
         Award.objects.visible_to(request.user)
         .filter(policies.of_member(request.user))
         .select_related("organisation", "funding_round")
-        .prefetch_related("years", "deadlines__report")
+        .prefetch_related("years", Prefetch(
+            "deadlines", queryset=ReportDeadline.objects.select_related("report", "award_year")
+            .order_by("due_on", "id")))
     )
-    return render(request, "reporting/award_mine.html", {"awards": awards})
+    now = timezone.now()
+    rows = []
+    for award in awards:
+        deadlines = [
+            {"deadline": d, "report": getattr(d, "report", None),
+             "overdue": _is_overdue_now(d, now)}
+            for d in award.deadlines.all()
+        ]
+        rows.append({"award": award, "deadlines": deadlines,
+                     "overdue_count": sum(row["overdue"] for row in deadlines)})
+    return render(request, "reporting/award_mine.html", {"rows": rows})
+
+
+def _is_overdue_now(deadline, now) -> bool:
+    """As the staff list counts it (queries.overdue_q): not for a year that
+    has not started or was stopped."""
+    if deadline.award_year.state in (AwardYear.State.PLANNED, AwardYear.State.STOPPED):
+        return False
+    return queries.is_overdue(deadline, getattr(deadline, "report", None), now)
 
 
 def _award_for(request, pk) -> Award:
@@ -363,6 +384,7 @@ def report_detail(request, pk):
         "unaccepted": services.unaccepted_personal_data(report),
         "variances": services.expense_variances(report),
         "may_edit": request.user.has_perm("reporting.edit_report", report) and report.is_editable,
+        "overdue": _is_overdue_now(report.deadline, timezone.now()),
         "may_review": may_review,
         "review_form": forms.ReviewForm() if may_review else None,
         "personal_data_form": forms.PersonalDataForm() if may_review else None,
@@ -428,6 +450,7 @@ def report_edit(request, pk):
         "unaccepted": services.unaccepted_personal_data(report),
         "variances": services.expense_variances(report),
         "approved": services.approved_by_category(report) if report.has_expenses else {},
+        "overdue": _is_overdue_now(report.deadline, timezone.now()),
     })
 
 
