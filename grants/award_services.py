@@ -629,7 +629,9 @@ def record_payment(*, award_year: AwardYear, kind: str, amount_yen: int, paid_on
                    scheduled: ScheduledPayment | None = None, note: str = "") -> Payment:
     """Record money paid or returned. Advances: at most the approved amount,
     before settlement. After 額の確定: settlement up to what is still due,
-    refunds up to what was over-paid."""
+    refunds up to what was over-paid. A payment settles the scheduled
+    payment named, or else the earliest still open one of its year, kind and
+    amount (reconciliation without retyping)."""
     award_year = _locked_year(award_year)
     _require_positive(amount_yen)
     if scheduled is not None and (scheduled.award_year_id != award_year.pk or scheduled.kind != kind):
@@ -637,6 +639,10 @@ def record_payment(*, award_year: AwardYear, kind: str, amount_yen: int, paid_on
             _("The scheduled payment belongs to another year or kind."),
             code="schedule_mismatch", field="scheduled",
         )
+    if scheduled is None and kind != Payment.Kind.REFUND:
+        scheduled = (award_year.scheduled_payments
+                     .filter(kind=kind, amount_yen=amount_yen, payments__isnull=True)
+                     .order_by("due_on", "id").first())
     settled = award_year.state == AwardYear.State.SETTLED
     if kind == Payment.Kind.ADVANCE:
         if award_year.state not in (AwardYear.State.ACTIVE, AwardYear.State.REPORTED):
@@ -669,7 +675,8 @@ def record_payment(*, award_year: AwardYear, kind: str, amount_yen: int, paid_on
         scheduled=scheduled, note=note, recorded_by=_actor(by),
     )
     _record(award_year.award, by=by, action="payment_recorded", award_year=award_year,
-            changes={"kind": kind, "paid_on": paid_on.isoformat(), "amount_yen": amount_yen})
+            changes={"kind": kind, "paid_on": paid_on.isoformat(), "amount_yen": amount_yen,
+                     "scheduled": scheduled.pk if scheduled else None})
     return payment
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import YenField
+from core.money import format_yen
 from core.prefectures import Prefecture
 from grants.models import (
     Award,
@@ -88,11 +89,30 @@ class SchedulePaymentForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
 
+class _ScheduledChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(kind)s due %(date)s, %(amount)s") % {
+            "kind": obj.get_kind_display(), "date": obj.due_on.isoformat(),
+            "amount": format_yen(obj.amount_yen)}
+
+
 class RecordPaymentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Payment.Kind.choices)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     amount_yen = YenField(label=_("Amount (yen)"))
+    scheduled = _ScheduledChoice(
+        label=_("Settles the scheduled payment"), required=False,
+        queryset=ScheduledPayment.objects.none(),
+        help_text=_("Left empty, the payment settles the earliest open scheduled payment "
+                    "of the same kind and amount, if any."),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, award_year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if award_year is not None:
+            self.fields["scheduled"].queryset = award_year.scheduled_payments.order_by(
+                "due_on", "id")
 
 
 class SettleForm(forms.Form):

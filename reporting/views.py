@@ -115,7 +115,7 @@ def award_detail(request, pk):
             prefix = f"y{year.pk}"
             year_forms[year.pk] = {
                 "schedule": forms.SchedulePaymentForm(prefix=prefix + "s"),
-                "record": forms.RecordPaymentForm(prefix=prefix + "r"),
+                "record": forms.RecordPaymentForm(prefix=prefix + "r", award_year=year),
                 "settle": forms.SettleForm(prefix=prefix + "c",
                                            initial={"confirmed_yen": year.approved_yen}),
                 "budget": forms.YearBudgetForm(
@@ -133,6 +133,7 @@ def award_detail(request, pk):
             for i, y in enumerate(years)
         ],
         "budget": queries.budget_vs_actual(award),
+        "payment_rows": {y.pk: queries.payment_rows(y) for y in years},
         "deadlines": deadlines,
         "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in award.events.all()],
         "may_manage": may_manage,
@@ -238,12 +239,12 @@ def payment_schedule(request, pk):
 @require_POST
 def payment_record(request, pk):
     year = _managed_year(request, pk)
-    form = forms.RecordPaymentForm(request.POST, prefix=f"y{year.pk}r")
+    form = forms.RecordPaymentForm(request.POST, prefix=f"y{year.pk}r", award_year=year)
     _run_form(request, form, award_services.record_payment,
               success=_("The payment was recorded."),
               values=lambda d: {"award_year": year, "kind": d["kind"], "paid_on": d["paid_on"],
                                 "amount_yen": d["amount_yen"], "note": d["note"],
-                                "by": request.user})
+                                "scheduled": d.get("scheduled"), "by": request.user})
     return _back(year.award, f"#year-{year.fiscal_year}")
 
 

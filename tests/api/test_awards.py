@@ -39,7 +39,7 @@ def test_award_shape_with_years_payments_and_budget_by_category(api_as, award, o
                                         (2027, "planned", 1_000_000, 0, 1_000_000)]
     assert body["payments"] == [{"id": year.payments.get().pk, "fiscal_year": 2026,
                                  "kind": "advance", "amount_yen": 400_000,
-                                 "paid_on": "2026-05-01", "note": ""}]
+                                 "paid_on": "2026-05-01", "scheduled": None, "note": ""}]
     by_category = {c["expense_category"]: c for c in body["budget_by_category"]}
     assert by_category["personnel"]["approved_yen"] == 1_200_000
     assert by_category["personnel"]["by_year"] == {"2026": 600_000, "2027": 600_000}
