@@ -129,7 +129,8 @@ def award_detail(request, pk):
         "years": years,
         "year_rows": [
             {"year": y, "forms": year_forms.get(y.pk), "continuation": continuations.get(y.fiscal_year),
-             "budget_editable": award_services.year_budget_editable(y, is_first=i == 0)}
+             "budget_editable": award_services.year_budget_editable(y, is_first=i == 0),
+             "redistribute_only": award_services.is_redistribution_only(y, is_first=i == 0)}
             for i, y in enumerate(years)
         ],
         "budget": queries.budget_vs_actual(award),
