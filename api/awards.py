@@ -85,7 +85,8 @@ class AwardPaymentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Payment
-        fields = ["id", "fiscal_year", "kind", "amount_yen", "paid_on", "note"]
+        fields = ["id", "fiscal_year", "kind", "amount_yen", "paid_on", "scheduled", "note"]
+        extra_kwargs = {"scheduled": {"help_text": "Id of the scheduled payment it settles."}}
 
 
 class AwardScheduledPaymentOutput(serializers.ModelSerializer):
@@ -243,7 +244,7 @@ class AwardContinuationInput(AwardReasonInput):
 
 class AwardYearBudgetInput(AwardReasonInput):
     amounts = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=10**15),
+        child=YenField(min_value=0),
         help_text="{expense category code: approved yen}",
     )
 
@@ -259,12 +260,15 @@ class AwardRecordPaymentInput(RejectUnknownFieldsMixin, serializers.Serializer):
     kind = _choice(Payment.Kind.choices)
     paid_on = serializers.DateField()
     amount_yen = YenField()
+    scheduled = serializers.PrimaryKeyRelatedField(
+        queryset=ScheduledPayment.objects.all(), required=False, allow_null=True,
+        help_text="Id of the scheduled payment it settles (of the same year and kind); "
+                  "left out, the earliest open one of the same kind and amount.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class AwardYearSettleInput(AwardReasonInput):
-    confirmed_yen = serializers.IntegerField(min_value=0, max_value=10**15,
-                                             help_text="額の確定; at most the approved amount.")
+    confirmed_yen = YenField(min_value=0, help_text="額の確定; at most the approved amount.")
 
 
 class ReportDueDateInput(AwardReasonInput):

@@ -5,14 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.managed_lists import lookup_code_or_id
-
-# Far above any budget; keeps absurd numbers out of PositiveBigIntegerField.
-MAX_YEN = 10**15
+from core.money import MAX_YEN, parse_yen
 
 
 class YenField(serializers.IntegerField):
-    """A positive whole number of yen. Rejects fractions (1.5), booleans, text
-    and zero or negative amounts; "2000000" (form data) is accepted."""
+    """A whole number of yen (positive unless min_value says otherwise).
+    Rejects fractions (1.5), booleans and out-of-range amounts; text is read
+    as the pages read it (core.money.parse_yen: "2,000,000", "１００万", "1億").
+    NOTE: the schema still says integer, the form clients should send."""
 
     default_error_messages = {
         "invalid": _("Enter a whole number of yen."),
@@ -30,6 +30,11 @@ class YenField(serializers.IntegerField):
         # sent as a float or a boolean is a client bug, so refuse it.
         if isinstance(data, bool | float):
             self.fail("invalid")
+        if isinstance(data, str):
+            try:
+                data = parse_yen(data)
+            except ValueError:
+                self.fail("invalid")
         return super().to_internal_value(data)
 
 

@@ -27,6 +27,7 @@ from reporting.models import ProgressReport, ReportVersion
 
 from .awards import FORBIDDEN, INVALID, NOT_FOUND, REFUSED, AwardCommentInput, AwardReasonInput
 from .errors import DetailOutput, DomainErrorOutput
+from .fields import YenField
 from .mixins import OptimisticLockMixin, RejectUnknownFieldsMixin, ScopedObjectMixin, etag_for
 from .pagination import StandardPagination
 from .permissions import PolicyPermission
@@ -118,7 +119,7 @@ class IndicatorActualInput(serializers.Serializer):
 
 class ExpenseActualInput(serializers.Serializer):
     expense_category = serializers.CharField(help_text="Expense category code.")
-    actual_yen = serializers.IntegerField(min_value=0, max_value=10**15)
+    actual_yen = YenField(min_value=0)
     explanation = serializers.CharField(required=False, allow_blank=True)
 
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.prefectures import Prefecture
+from core.search import folded_contains, search_variants
 from core.vocab import LegalForm
 from core.widgets import PlainSelect
 from grants.models import FundingRound, ScaleTier, Theme
@@ -67,13 +68,21 @@ class ApplicationFilter(django_filters.FilterSet):
             ("receipt_number", "receipt_number"),
             ("status", "status"),
         ),
+        # Both directions named in words (django-filter's own "%s (descending)"
+        # has no Japanese and reads as a half-translated label).
         field_labels={
-            "submitted_at": _("Submitted at"),
-            "requested_yen": _("Requested amount"),
-            "title": _("Title"),
-            "organisation__name": _("Organisation"),
-            "receipt_number": _("Receipt number"),
-            "status": _("Status"),
+            "submitted_at": _("Submitted at (oldest first)"),
+            "-submitted_at": _("Submitted at (newest first)"),
+            "requested_yen": _("Requested amount (smallest first)"),
+            "-requested_yen": _("Requested amount (largest first)"),
+            "title": _("Title (ascending)"),
+            "-title": _("Title (descending)"),
+            "organisation__name": _("Organisation (ascending)"),
+            "-organisation": _("Organisation (descending)"),
+            "receipt_number": _("Receipt number (lowest first)"),
+            "-receipt_number": _("Receipt number (highest first)"),
+            "status": _("Status (ascending)"),
+            "-status": _("Status (descending)"),
         },
     )
 
@@ -92,15 +101,12 @@ class ApplicationFilter(django_filters.FilterSet):
         return form
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        # NOTE: full-width and half-width forms fold (core.search): "ＮＰＯ"
+        # finds "NPO", "A-0001" finds "Ａ－０００１".
+        if not search_variants(value):
             return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(organisation__name__icontains=value)
-            | Q(organisation__name_kana__icontains=value)
-            | Q(receipt_number__icontains=value)
-        )
+        return queryset.filter(folded_contains(
+            ("title", "organisation__name", "organisation__name_kana", "receipt_number"), value))
 
     def in_prefecture(self, queryset, name, value):
         # The activity area is a JSON list of codes; match the quoted code.

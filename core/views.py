@@ -5,8 +5,12 @@ scope; `require_perm` answers 403 inside it without the right.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 
@@ -33,3 +37,11 @@ def run_service(request, action, *args, success: str | None = None, **kwargs):
     if success:
         messages.success(request, success)
     return result
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page links: the
+    static icon (a permanent redirect, so it is asked once)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))

@@ -204,12 +204,15 @@ def create_award_from_application(
             _("Only an awarded application becomes an award."), code="not_awarded"
         )
     funding_round = application.funding_round
+    pro_rated = False
     if approved_yen_by_year_and_category is not None:
         budget = _normalise(approved_yen_by_year_and_category)
     else:
         budget = _requested_budget(application)
+        requested = sum(sum(lines.values()) for lines in budget.values())
         if amount_yen is not None:
             budget = _scaled(budget, amount_yen) if budget else {}
+        pro_rated = amount_yen is not None and amount_yen < requested
     _check_budget(funding_round, application.tier, budget)
     years = sorted(budget)
     end_on = end_on or fiscal_year_bounds(years[-1])[1]
@@ -253,6 +256,8 @@ def create_award_from_application(
             for cat, amount in sorted(budget[year].items())
         )
     changes = {"budget": {str(y): {str(c): a for c, a in budget[y].items()} for y in years}}
+    if pro_rated:
+        changes["pro_rated"] = True  # is_reduced reads it
     members = [m.name for m in award.consortium_members.all()]
     if members:
         changes["consortium_members"] = members
@@ -447,15 +452,30 @@ def _require_award_active(award: Award) -> None:
 
 def year_budget_editable(award_year: AwardYear, *, is_first: bool) -> bool:
     """Staff edit a year's budget while it is planned, and the first year's
-    until the award starts and nothing is paid (reads prefetched payments)."""
+    until the award starts and nothing is paid (reads prefetched payments);
+    a reduced award's first year also after the start, to redistribute its
+    pro-rated lines (is_redistribution_only)."""
     if award_year.state == AwardYear.State.PLANNED:
         return True
-    return (
-        is_first
-        and award_year.state == AwardYear.State.ACTIVE
-        and timezone.localdate() < award_year.award.start_on
-        and not award_year.payments.all()
-    )
+    if not (is_first and award_year.state == AwardYear.State.ACTIVE
+            and not award_year.payments.all()):
+        return False
+    return (timezone.localdate() < award_year.award.start_on
+            or is_reduced(award_year.award))
+
+
+def is_reduced(award: Award) -> bool:
+    """Awarded below the request, the lines pro-rated from it (減額査定):
+    the award's creation event says so (reads prefetched events)."""
+    return any(e.action == "created" and (e.changes or {}).get("pro_rated")
+               for e in award.events.all())
+
+
+def is_redistribution_only(award_year: AwardYear, *, is_first: bool) -> bool:
+    """A reduced award's running first year: staff may move money between
+    its pro-rated lines, the year's total stays."""
+    return (is_first and award_year.state == AwardYear.State.ACTIVE
+            and timezone.localdate() >= award_year.award.start_on)
 
 
 @transaction.atomic
@@ -473,6 +493,14 @@ def set_year_budget(*, award_year: AwardYear, amounts: dict, by, reason: str = "
         )
     new = _normalise({award_year.fiscal_year: amounts})[award_year.fiscal_year]
     old = {line.expense_category_id: line.approved_yen for line in award_year.budget_lines.all()}
+    if (is_redistribution_only(award_year, is_first=award_year.pk == first)
+            and sum(new.values()) != award_year.approved_yen):
+        raise DomainError(
+            _("The award was reduced and has started: move amounts between categories, "
+              "the total of FY%(year)s stays %(total)s.")
+            % {"year": award_year.fiscal_year, "total": format_yen(award_year.approved_yen)},
+            code="total_changed", field="amounts",
+        )
     totals = {y.fiscal_year: y.approved_yen for y in award.years.all()}
     totals[award_year.fiscal_year] = sum(new.values())
     _check_ceiling(award.funding_round, award.tier, totals)
@@ -629,7 +657,9 @@ def record_payment(*, award_year: AwardYear, kind: str, amount_yen: int, paid_on
                    scheduled: ScheduledPayment | None = None, note: str = "") -> Payment:
     """Record money paid or returned. Advances: at most the approved amount,
     before settlement. After 額の確定: settlement up to what is still due,
-    refunds up to what was over-paid."""
+    refunds up to what was over-paid. A payment settles the scheduled
+    payment named, or else the earliest still open one of its year, kind and
+    amount (reconciliation without retyping)."""
     award_year = _locked_year(award_year)
     _require_positive(amount_yen)
     if scheduled is not None and (scheduled.award_year_id != award_year.pk or scheduled.kind != kind):
@@ -637,6 +667,10 @@ def record_payment(*, award_year: AwardYear, kind: str, amount_yen: int, paid_on
             _("The scheduled payment belongs to another year or kind."),
             code="schedule_mismatch", field="scheduled",
         )
+    if scheduled is None and kind != Payment.Kind.REFUND:
+        scheduled = (award_year.scheduled_payments
+                     .filter(kind=kind, amount_yen=amount_yen, payments__isnull=True)
+                     .order_by("due_on", "id").first())
     settled = award_year.state == AwardYear.State.SETTLED
     if kind == Payment.Kind.ADVANCE:
         if award_year.state not in (AwardYear.State.ACTIVE, AwardYear.State.REPORTED):
@@ -669,7 +703,8 @@ def record_payment(*, award_year: AwardYear, kind: str, amount_yen: int, paid_on
         scheduled=scheduled, note=note, recorded_by=_actor(by),
     )
     _record(award_year.award, by=by, action="payment_recorded", award_year=award_year,
-            changes={"kind": kind, "paid_on": paid_on.isoformat(), "amount_yen": amount_yen})
+            changes={"kind": kind, "paid_on": paid_on.isoformat(), "amount_yen": amount_yen,
+                     "scheduled": scheduled.pk if scheduled else None})
     return payment
 
 

@@ -9,30 +9,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import YenField
 from core.vocab import LegalForm
 
 from .models import ExpenseCategory, FundingRound
 
 JST = ZoneInfo("Asia/Tokyo")
-
-
-class YenField(forms.IntegerField):
-    """Whole yen. Accepts 2,000,000 / ２００００００ / ¥2,000,000 / 2000000円."""
-
-    # A text input: number inputs refuse the thousands separators people type.
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-
-    def prepare_value(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}"
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = unicodedata.normalize("NFKC", value)
-            for mark in (",", "¥", "￥", "円", " "):
-                value = value.replace(mark, "")
-        return super().to_python(value)
 
 
 class JapanDateTimeField(forms.DateTimeField):
@@ -83,7 +65,7 @@ class RoundForm(forms.Form):
     opens_at = JapanDateTimeField(label=_("Opens at"))
     closes_at = JapanDateTimeField(label=_("Closes at"))
     budget_yen = YenField(
-        label=_("Total budget (yen)"), help_text=_("Whole yen, e.g. 115,000,000.")
+        label=_("Total budget (yen)"), help_text=_("Whole yen, e.g. 115,000,000 or 1億1500万.")
     )
     max_award_years = forms.IntegerField(
         label=_("Maximum award years"), help_text=_("1 to 5 fiscal years.")
@@ -191,7 +173,8 @@ class TierForm(forms.Form):
     name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=100)
     name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
     area_description = forms.CharField(label=_("Area"), max_length=200, required=False)
-    ceiling_yen = YenField(label=_("Ceiling (yen)"), help_text=_("Whole yen, e.g. 2,000,000."))
+    ceiling_yen = YenField(label=_("Ceiling (yen)"),
+                           help_text=_("Whole yen, e.g. 2,000,000 or 200万."))
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
     reason = _reason_field()
 

@@ -42,6 +42,34 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
 
 
+def short_labels(labels: Sequence[str]) -> list[str]:
+    """Labels cut to MAX_LABEL_CHARS, never two different labels cut to the
+    same text: labels that would collide (テーマ1 and テーマ2 of one long
+    round title) keep their ends around a middle "…", or stay whole."""
+    labels = [str(label) for label in labels]
+    result = [_short(label) for label in labels]
+    groups: dict[str, list[int]] = {}
+    for index, short in enumerate(result):
+        groups.setdefault(short, []).append(index)
+    for indexes in groups.values():
+        if len({labels[i] for i in indexes}) < 2:
+            continue
+        for head in range(MAX_LABEL_CHARS // 2, 0, -1):
+            tail = MAX_LABEL_CHARS - 1 - head
+            tried = [_elide(labels[i], head, tail) for i in indexes]
+            if len(set(tried)) == len({labels[i] for i in indexes}):
+                break
+        else:
+            tried = [labels[i] for i in indexes]
+        for i, short in zip(indexes, tried, strict=True):
+            result[i] = short
+    return result
+
+
+def _elide(label: str, head: int, tail: int) -> str:
+    return label if len(label) <= head + tail + 1 else f"{label[:head]}…{label[-tail:]}"
+
+
 def _pattern_defs(chart_id: str, count: int) -> SafeString:
     defs = []
     for index in range(count):
@@ -104,10 +132,11 @@ def bar_chart_svg(*, chart_id: str, title: str, categories: Sequence[str],
                 x=x, y=y, pid=f"{chart_id}-p{index}", tx=x + 20, ty=y + 11, label=s.label))
             x += 28 + 13 * len(s.label)
         y += legend_height
+    shorts = short_labels(categories)
     for i, category in enumerate(categories):
         parts.append(format_html(
             '<text x="{x}" y="{y}" text-anchor="end"><title>{full}</title>{short}</text>',
-            x=LABEL_WIDTH - 8, y=y + BAR_HEIGHT - 3, full=category, short=_short(category)))
+            x=LABEL_WIDTH - 8, y=y + BAR_HEIGHT - 3, full=category, short=shorts[i]))
         for index, s in enumerate(series):
             value = s.values[i]
             length = round(BAR_AREA * (value or 0) / peak)
@@ -159,7 +188,7 @@ def pdf_bar_chart(rows: Sequence[tuple[str, int]], *, title: str, width: float =
     # top-down in the order of the table.
     ordered = list(reversed(rows))
     chart.data = [[int(v or 0) for _label, v in ordered]]
-    chart.categoryAxis.categoryNames = [_short(label) for label, _v in ordered]
+    chart.categoryAxis.categoryNames = short_labels([label for label, _v in ordered])
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.boxAnchor = "e"

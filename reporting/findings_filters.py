@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.managed_lists import CodeOrIdFilter
 from core.prefectures import Prefecture
+from core.search import folded_contains, search_variants
 from grants.models import Programme, TargetGroup, Theme
 
 from .findings_models import Finding, FindingEvidence
@@ -46,8 +47,10 @@ class FindingFilter(django_filters.FilterSet):
         fields: list = []
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(statement__icontains=value) if value else queryset
+        # Full-width and half-width forms fold (core.search).
+        if not search_variants(value):
+            return queryset
+        return queryset.filter(folded_contains(("statement",), value))
 
     def in_prefecture(self, queryset, name, value):
         # A JSON list of codes; the quoted code cannot match part of another.

@@ -4,6 +4,8 @@ validation: services decide and refuse."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import YenField
+from core.money import format_yen
 from core.prefectures import Prefecture
 from grants.models import (
     Award,
@@ -69,7 +71,7 @@ class YearBudgetForm(forms.Form):
         super().__init__(*args, **kwargs)
         initial_amounts = initial_amounts or {}
         for category in categories:
-            self.fields[f"amount_{category.code}"] = forms.IntegerField(
+            self.fields[f"amount_{category.code}"] = YenField(
                 label=category.name, min_value=0, required=False,
                 initial=initial_amounts.get(category.pk, 0),
             )
@@ -83,19 +85,38 @@ class YearBudgetForm(forms.Form):
 class SchedulePaymentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ScheduledPayment.Kind.choices)
     due_on = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount_yen = forms.IntegerField(label=_("Amount (yen)"), min_value=1)
+    amount_yen = YenField(label=_("Amount (yen)"))
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class _ScheduledChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(kind)s due %(date)s, %(amount)s") % {
+            "kind": obj.get_kind_display(), "date": obj.due_on.isoformat(),
+            "amount": format_yen(obj.amount_yen)}
 
 
 class RecordPaymentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Payment.Kind.choices)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount_yen = forms.IntegerField(label=_("Amount (yen)"), min_value=1)
+    amount_yen = YenField(label=_("Amount (yen)"))
+    scheduled = _ScheduledChoice(
+        label=_("Settles the scheduled payment"), required=False,
+        queryset=ScheduledPayment.objects.none(),
+        help_text=_("Left empty, the payment settles the earliest open scheduled payment "
+                    "of the same kind and amount, if any."),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, award_year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if award_year is not None:
+            self.fields["scheduled"].queryset = award_year.scheduled_payments.order_by(
+                "due_on", "id")
 
 
 class SettleForm(forms.Form):
-    confirmed_yen = forms.IntegerField(label=_("Confirmed amount (額の確定, yen)"), min_value=0)
+    confirmed_yen = YenField(label=_("Confirmed amount (額の確定, yen)"), min_value=0)
     reason = forms.CharField(label=_("Note"), required=False)
 
 
@@ -113,7 +134,7 @@ class DueDateForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     from_category = forms.ModelChoiceField(label=_("Move from"), queryset=ExpenseCategory.objects.none())
     to_category = forms.ModelChoiceField(label=_("Move to"), queryset=ExpenseCategory.objects.none())
-    amount_yen = forms.IntegerField(label=_("Amount to move (yen)"), min_value=1)
+    amount_yen = YenField(label=_("Amount to move (yen)"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, categories=None, **kwargs):
@@ -223,7 +244,7 @@ class ReportForm(forms.Form):
         self.expense_rows = list(report.expense_actuals.all()) if report.has_expenses else []
         for row in self.expense_rows:
             code = row.expense_category.code
-            self.fields[f"exp_{code}_actual_yen"] = forms.IntegerField(
+            self.fields[f"exp_{code}_actual_yen"] = YenField(
                 label=_("%(category)s: actual (yen)") % {"category": row.expense_category.name},
                 min_value=0, required=False,
             )

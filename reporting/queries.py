@@ -161,6 +161,26 @@ def award_detail(queryset, **lookup):
     ).get(**lookup)
 
 
+def payment_rows(year: AwardYear) -> list[dict]:
+    """A year's scheduled and made payments in one list in date order (a
+    schedule before a payment on the same day), each payment with the
+    scheduled payment it settles and each schedule with its payments. Uses
+    prefetched rows."""
+    scheduled = {s.pk: s for s in year.scheduled_payments.all()}
+    settled_by: dict[int, list] = {}
+    rows = []
+    for payment in year.payments.all():
+        settles = scheduled.get(payment.scheduled_id)
+        if settles is not None:
+            settled_by.setdefault(settles.pk, []).append(payment)
+        rows.append({"on": payment.paid_on, "order": (1, payment.pk), "payment": payment,
+                     "settles": settles})
+    for item in scheduled.values():
+        rows.append({"on": item.due_on, "order": (0, item.pk), "scheduled": item,
+                     "settled_by": settled_by.get(item.pk, [])})
+    return sorted(rows, key=lambda row: (row["on"], row["order"]))
+
+
 def budget_vs_actual(award) -> list[dict]:
     """Per year and category: approved, actual (from the annual report, else
     the latest interim report) and the difference. Uses prefetched rows."""

@@ -6,6 +6,7 @@ programme staff manage awards and review reports; oversight reads all.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,9 +61,29 @@ def award_mine(request):
         Award.objects.visible_to(request.user)
         .filter(policies.of_member(request.user))
         .select_related("organisation", "funding_round")
-        .prefetch_related("years", "deadlines__report")
+        .prefetch_related("years", Prefetch(
+            "deadlines", queryset=ReportDeadline.objects.select_related("report", "award_year")
+            .order_by("due_on", "id")))
     )
-    return render(request, "reporting/award_mine.html", {"awards": awards})
+    now = timezone.now()
+    rows = []
+    for award in awards:
+        deadlines = [
+            {"deadline": d, "report": getattr(d, "report", None),
+             "overdue": _is_overdue_now(d, now)}
+            for d in award.deadlines.all()
+        ]
+        rows.append({"award": award, "deadlines": deadlines,
+                     "overdue_count": sum(row["overdue"] for row in deadlines)})
+    return render(request, "reporting/award_mine.html", {"rows": rows})
+
+
+def _is_overdue_now(deadline, now) -> bool:
+    """As the staff list counts it (queries.overdue_q): not for a year that
+    has not started or was stopped."""
+    if deadline.award_year.state in (AwardYear.State.PLANNED, AwardYear.State.STOPPED):
+        return False
+    return queries.is_overdue(deadline, getattr(deadline, "report", None), now)
 
 
 def _award_for(request, pk) -> Award:
@@ -94,7 +115,7 @@ def award_detail(request, pk):
             prefix = f"y{year.pk}"
             year_forms[year.pk] = {
                 "schedule": forms.SchedulePaymentForm(prefix=prefix + "s"),
-                "record": forms.RecordPaymentForm(prefix=prefix + "r"),
+                "record": forms.RecordPaymentForm(prefix=prefix + "r", award_year=year),
                 "settle": forms.SettleForm(prefix=prefix + "c",
                                            initial={"confirmed_yen": year.approved_yen}),
                 "budget": forms.YearBudgetForm(
@@ -108,10 +129,12 @@ def award_detail(request, pk):
         "years": years,
         "year_rows": [
             {"year": y, "forms": year_forms.get(y.pk), "continuation": continuations.get(y.fiscal_year),
-             "budget_editable": award_services.year_budget_editable(y, is_first=i == 0)}
+             "budget_editable": award_services.year_budget_editable(y, is_first=i == 0),
+             "redistribute_only": award_services.is_redistribution_only(y, is_first=i == 0)}
             for i, y in enumerate(years)
         ],
         "budget": queries.budget_vs_actual(award),
+        "payment_rows": {y.pk: queries.payment_rows(y) for y in years},
         "deadlines": deadlines,
         "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in award.events.all()],
         "may_manage": may_manage,
@@ -217,12 +240,12 @@ def payment_schedule(request, pk):
 @require_POST
 def payment_record(request, pk):
     year = _managed_year(request, pk)
-    form = forms.RecordPaymentForm(request.POST, prefix=f"y{year.pk}r")
+    form = forms.RecordPaymentForm(request.POST, prefix=f"y{year.pk}r", award_year=year)
     _run_form(request, form, award_services.record_payment,
               success=_("The payment was recorded."),
               values=lambda d: {"award_year": year, "kind": d["kind"], "paid_on": d["paid_on"],
                                 "amount_yen": d["amount_yen"], "note": d["note"],
-                                "by": request.user})
+                                "scheduled": d.get("scheduled"), "by": request.user})
     return _back(year.award, f"#year-{year.fiscal_year}")
 
 
@@ -363,6 +386,7 @@ def report_detail(request, pk):
         "unaccepted": services.unaccepted_personal_data(report),
         "variances": services.expense_variances(report),
         "may_edit": request.user.has_perm("reporting.edit_report", report) and report.is_editable,
+        "overdue": _is_overdue_now(report.deadline, timezone.now()),
         "may_review": may_review,
         "review_form": forms.ReviewForm() if may_review else None,
         "personal_data_form": forms.PersonalDataForm() if may_review else None,
@@ -428,6 +452,7 @@ def report_edit(request, pk):
         "unaccepted": services.unaccepted_personal_data(report),
         "variances": services.expense_variances(report),
         "approved": services.approved_by_category(report) if report.has_expenses else {},
+        "overdue": _is_overdue_now(report.deadline, timezone.now()),
     })
 
 

@@ -39,7 +39,7 @@ def test_award_shape_with_years_payments_and_budget_by_category(api_as, award, o
                                         (2027, "planned", 1_000_000, 0, 1_000_000)]
     assert body["payments"] == [{"id": year.payments.get().pk, "fiscal_year": 2026,
                                  "kind": "advance", "amount_yen": 400_000,
-                                 "paid_on": "2026-05-01", "note": ""}]
+                                 "paid_on": "2026-05-01", "scheduled": None, "note": ""}]
     by_category = {c["expense_category"]: c for c in body["budget_by_category"]}
     assert by_category["personnel"]["approved_yen"] == 1_200_000
     assert by_category["personnel"]["by_year"] == {"2026": 600_000, "2027": 600_000}
@@ -118,6 +118,30 @@ def test_payments_through_the_api(api_as, award):
 
     assert (scheduled.status_code, paid.status_code, bad.status_code) == (201, 201, 400)
     assert paid.json()["years"][0]["paid_yen"] == 500_000
+
+
+def test_amounts_typed_as_on_the_pages(api_as, award):
+    """万/億 and full-width text read as the forms read it (core.money.parse_yen)."""
+    year = award.years.get(fiscal_year=2026)
+    later = award.years.get(fiscal_year=2027)
+    client = api_as("officer")
+
+    paid = client.post(f"/api/v1/award-years/{year.pk}/payments/", {
+        "kind": "advance", "paid_on": "2026-05-01", "amount_yen": "５０万円"}, format="json")
+    budget = client.put(f"/api/v1/award-years/{later.pk}/budget/", {
+        "amounts": {"personnel": "６０万", "honoraria": "30万", "consumables": "100,000"}},
+        format="json")
+    bad = client.post(f"/api/v1/award-years/{year.pk}/payments/", {
+        "kind": "advance", "paid_on": "2026-05-01", "amount_yen": "五十万"}, format="json",
+        HTTP_ACCEPT_LANGUAGE="en")
+
+    assert paid.status_code == 201, paid.json()
+    assert paid.json()["years"][0]["paid_yen"] == 500_000
+    assert budget.status_code == 200, budget.json()
+    assert budget.json()["years"][1]["approved_yen"] == 1_000_000
+    assert (bad.status_code, list(bad.json())) == (400, ["amount_yen"])
+    assert bad.json()["amount_yen"] == ["Enter a whole number of yen."]
+    assert year.payments.count() == 1
 
 
 @pytest.mark.parametrize(("persona", "expected"), [

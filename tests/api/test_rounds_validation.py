@@ -38,15 +38,37 @@ def _refused(client, method, url, body, *fields):
     return response.json()
 
 
-@pytest.mark.parametrize("amount", [1.5, 2.0, "abc", 0, -1, "", None, True, "1,000", [1]])
+@pytest.mark.parametrize("amount", [1.5, 2.0, "abc", 0, -1, "", None, True, "百万", "1.5", [1]])
 def test_budget_must_be_a_positive_whole_number_of_yen(staff_api, valid, amount):
     _refused(staff_api, "post", ROUNDS, {**valid, "budget_yen": amount}, "budget_yen")
 
 
-def test_budget_given_as_text_digits_is_accepted(staff_api, valid):
-    response = staff_api.post(ROUNDS, {**valid, "budget_yen": "2000000"}, format="json")
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("2000000", 2_000_000), ("1,000", 1_000), ("１００万", 1_000_000), ("1億", 100_000_000),
+    ("1億1,500万円", 115_000_000),
+])
+def test_budget_given_as_text_is_read_as_the_pages_read_it(staff_api, valid, typed, expected):
+    response = staff_api.post(ROUNDS, {**valid, "budget_yen": typed}, format="json")
     assert response.status_code == 201
-    assert response.json()["budget_yen"] == 2_000_000
+    assert response.json()["budget_yen"] == expected
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("ja", "円単位の整数"), ("en", "Enter a whole number of yen."),
+])
+def test_a_bad_amount_is_named_in_ja_and_en(staff_api, valid, language, message):
+    response = staff_api.post(ROUNDS, {**valid, "budget_yen": "百万"}, format="json",
+                              HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    assert list(response.json()) == ["budget_yen"]
+    assert message in response.json()["budget_yen"][0]
+
+
+def test_a_tier_ceiling_typed_in_man(staff_api, draft_round):
+    response = staff_api.post(f"{ROUNDS}{draft_round.pk}/tiers/", {
+        "code": "district", "name_ja": "小学校区", "ceiling_yen": "２００万"}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["ceiling_yen"] == 2_000_000
 
 
 def test_closing_time_must_follow_opening_time(staff_api, valid):
