@@ -929,30 +929,6 @@ def change_award_status(*, award: Award, to: str, by, reason: str = "") -> Award
     return award
 
 
-@transaction.atomic
-def update_award_terms(*, award: Award, by, conditions: str | None = None,
-                       start_on: date | None = None, end_on: date | None = None,
-                       reason: str = "") -> Award:
-    """Staff change the conditions or the dates of an award."""
-    award = Award.objects.select_for_update().get(pk=award.pk)
-    values = {k: v for k, v in {"conditions": conditions, "start_on": start_on,
-                                "end_on": end_on}.items() if v is not None}
-    changes = {k: [str(getattr(award, k)), str(v)] for k, v in values.items()
-               if getattr(award, k) != v}
-    if not changes:
-        return award
-    if values.get("end_on", award.end_on) < values.get("start_on", award.start_on):
-        raise DomainError(
-            _("The end date must not be before the start date."),
-            code="ends_before_start", field="end_on",
-        )
-    for field, value in values.items():
-        setattr(award, field, value)
-    award.save()
-    _record(award, by=by, action="terms_changed", reason=reason, changes=changes)
-    return award
-
-
 # --- Continuation into a year added after the award ------------------------------------
 
 

@@ -155,11 +155,6 @@ class _Prepared:
         return np.where(match, 0, problem.expertise_cost).astype(np.int64)
 
 
-def capacity_shortfalls(problem: AssignmentProblem) -> list[Shortfall]:
-    """The quick pre-check: counts that already make the request impossible."""
-    return _check(_Prepared(problem))
-
-
 def _check(p: _Prepared) -> list[Shortfall]:
     found: list[Shortfall] = []
     for j in np.flatnonzero(p.min_load > p.max_load):

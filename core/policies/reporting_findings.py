@@ -18,11 +18,6 @@ def findings_visible_to(user) -> Q:
     return NOTHING
 
 
-def model_report_jobs_visible_to(user) -> Q:
-    """Model report jobs follow the findings' scope."""
-    return findings_visible_to(user)
-
-
 def can_view_oversight(user) -> bool:
     """The oversight dashboard, findings library, outcomes API and exports."""
     return sees_all_programmes(user)
