@@ -39,6 +39,7 @@ from .models import (
     Indicator,
     ReceiptCounter,
 )
+from .notifications import queue_return_notice, queue_submission_confirmation
 from .rules import application_problems
 
 
@@ -223,14 +224,10 @@ def submit_application(*, application: Application, by, idempotency_key: str | N
     if problems:
         raise RulesFailed(problems)
     version = _freeze(application, by=by, at=now, idempotency_key=idempotency_key or "")
-    transaction.on_commit(partial(_send_confirmation, version.pk))
+    # NOTE: queued in this transaction (core.outbox): sent after commit, and a
+    # mail outage leaves it queued instead of failing the submission.
+    queue_submission_confirmation(version.pk)
     return version
-
-
-def _send_confirmation(version_id: int) -> None:
-    from .tasks import send_submission_confirmation
-
-    send_submission_confirmation.delay(version_id)
 
 
 def _check_open(application: Application, now) -> None:
@@ -306,14 +303,8 @@ def return_application(*, application: Application, by, note: str) -> Applicatio
     event = _move(application, to=Application.Status.RETURNED, by=by, reason=note)
     application.screening_note = note
     application.save(update_fields=["status", "screening_note", "updated_at"])
-    transaction.on_commit(partial(_send_return_notice, event.pk))
+    queue_return_notice(event.pk)
     return application
-
-
-def _send_return_notice(event_id: int) -> None:
-    from .tasks import send_return_notice
-
-    send_return_notice.delay(event_id)
 
 
 @transaction.atomic
