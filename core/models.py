@@ -4,7 +4,7 @@ cross-cutting table: every e-mail of every app goes through it)."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -102,18 +102,18 @@ class OutboxMessage(models.Model):
     core.outbox.deliver_message, which claims it with a lease."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        DEAD = "dead", _("Dead")
+        PENDING = "pending", pgettext_lazy("outbox", "Pending")
+        SENDING = "sending", pgettext_lazy("outbox", "Sending")
+        SENT = "sent", pgettext_lazy("outbox", "Sent")
+        FAILED = "failed", pgettext_lazy("outbox", "Failed")
+        DEAD = "dead", pgettext_lazy("outbox", "Dead")
 
     # Staff may send a failed or dead message again.
     RETRYABLE = (Status.FAILED, Status.DEAD)
 
     key = models.CharField(_("key"), max_length=200, unique=True)
-    from_email = models.CharField(_("from"), max_length=254)
-    to = models.JSONField(_("to"), default=list)
+    from_email = models.CharField(pgettext_lazy("email", "from"), max_length=254)
+    to = models.JSONField(pgettext_lazy("email", "to"), default=list)
     cc = models.JSONField(_("cc"), default=list, blank=True)
     bcc = models.JSONField(_("bcc"), default=list, blank=True)
     reply_to = models.JSONField(_("reply to"), default=list, blank=True)

@@ -226,7 +226,7 @@ def deliver_message(message_id: int) -> timedelta | None:
             _finish(row.pk, token, to=Status.DEAD, error=text)
             return None
         delay = retry_delay(row.attempts)
-        _finish(row.pk, token, to=Status.PENDING, error=text, retry_at=timezone.now() + delay)
+        _finish(row.pk, token, to=Status.PENDING, error=text, retry_at=now + delay)
         return delay
     _finish(row.pk, token, to=Status.SENT)
     return None
