@@ -19,7 +19,7 @@ from applications.models import Application, ApplicationVersion
 from core.models import OutboxEvent, OutboxMessage
 from core.outbox import deliver_due, queue_mail
 from core.tasks import deliver_outbox_message
-from tests.factories import ApplicationFactory, OpenRoundFactory
+from tests.factories import ApplicationFactory, AwardFactory, OpenRoundFactory
 
 from .mail_backends import WorkerKilled
 
@@ -257,3 +257,22 @@ def test_a_retry_by_staff_writes_an_event_and_sends(
     event = OutboxEvent.objects.get(message=message, action="retry")
     assert (event.actor, event.from_status, event.to_status) == (officer, "failed", "pending")
     assert len(mailoutbox) == 1
+
+
+def test_without_a_broker_cron_commands_queue_reminders_and_deliver_them(
+    organisation, programme, officer, django_capture_on_commit_callbacks, mailoutbox
+):
+    # The award's FY2026 interim report is due 2026-10-31 17:00 JST.
+    AwardFactory(application__organisation=organisation,
+                 application__funding_round__programme=programme)
+    out = StringIO()
+    with time_machine.travel("2026-10-31 18:00 +09:00", tick=False):
+        with django_capture_on_commit_callbacks(execute=False):
+            call_command("send_report_reminders", stdout=out)  # cron, hourly
+        assert mailoutbox == []  # queued only; delivery is the other command's
+        assert OutboxMessage.objects.filter(status=Status.PENDING).count() >= 1
+        call_command("deliver_outbox", stdout=out)  # cron, every minute
+
+    assert not OutboxMessage.objects.exclude(status=Status.SENT).exists()
+    assert any(m.to == [officer.email] for m in mailoutbox)
+    assert "reminders queued:" in out.getvalue()
