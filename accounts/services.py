@@ -10,7 +10,6 @@ import secrets
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +22,7 @@ from core.local_government_code import (
     is_valid_local_government_code,
     normalise_local_government_code,
 )
+from core.outbox import queue_mail
 from core.vocab import LegalForm, corporate_number_required
 
 from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
@@ -354,8 +354,9 @@ def deliver_invitation(*, invitation_id: int) -> bool:
     invitation.token_hash = hash_token(token)
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["token_hash", "sent_at", "updated_at"])
-    # NOTE: sent inside the transaction: if the mail server refuses, sent_at
-    # is rolled back and a retry sends the e-mail.
+    # NOTE: queued in the outbox in this transaction, beside sent_at; the
+    # message carries the only copy of the token, so it is sensitive (its
+    # body is erased once delivered).
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "invitation": invitation,
@@ -365,7 +366,8 @@ def deliver_invitation(*, invitation_id: int) -> bool:
         }
         subject = render_to_string("accounts/email/invitation_subject.txt", context)
         body = render_to_string("accounts/email/invitation_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [invitation.email])
+    queue_mail(key=f"accounts.invitation:{invitation.pk}", subject=subject, body=body,
+               to=[invitation.email], is_sensitive=True)
     return True
 
 

@@ -9,6 +9,7 @@ from .models import (
     ConsortiumMember,
     Indicator,
     ReceiptCounter,
+    VersionAttachment,
 )
 
 
@@ -47,8 +48,22 @@ class ApplicationAdmin(admin.ModelAdmin):
     inlines = [BudgetLineInline, IndicatorInline, ConsortiumMemberInline, VersionInline]
 
 
+class VersionAttachmentInline(admin.TabularInline):
+    """The files as submitted: read-only, never deleted here."""
+
+    model = VersionAttachment
+    extra = 0
+    fields = ("position", "original_name", "content_type", "size_bytes", "sha256", "file")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ApplicationVersion)
 class ApplicationVersionAdmin(admin.ModelAdmin):
+    inlines = [VersionAttachmentInline]
     list_display = ("receipt_number", "application", "number", "submitted_at",
                     "confirmation_sent_at")
     search_fields = ("receipt_number", "application__title")

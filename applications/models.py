@@ -236,6 +236,41 @@ class Attachment(TimeStampedModel):
         return self.original_name
 
 
+class VersionAttachment(models.Model):
+    """A file as it was when a version was submitted. It names the same
+    stored file as the draft's attachment did (uploads are never rewritten:
+    each has its own name), and removing the draft's attachment keeps any
+    file a version names (applications.services.remove_attachment)."""
+
+    version = models.ForeignKey(
+        ApplicationVersion, on_delete=models.CASCADE, related_name="attachments"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    file = models.FileField(_("file"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted attachment")
+        verbose_name_plural = _("submitted attachments")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"],
+                                    name="version_attachment_unique"),
+        ]
+        indexes = [models.Index(fields=["file"], name="version_attachment_file_idx")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def application(self):
+        """The policies ask about the application (download_attachment)."""
+        return self.version.application
+
+
 class ReceiptCounter(models.Model):
     """Last receipt sequence used per programme and fiscal year (受付番号)."""
 

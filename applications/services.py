@@ -38,7 +38,9 @@ from .models import (
     ConsortiumMember,
     Indicator,
     ReceiptCounter,
+    VersionAttachment,
 )
+from .notifications import queue_return_notice, queue_submission_confirmation
 from .rules import application_problems
 
 
@@ -223,14 +225,10 @@ def submit_application(*, application: Application, by, idempotency_key: str | N
     if problems:
         raise RulesFailed(problems)
     version = _freeze(application, by=by, at=now, idempotency_key=idempotency_key or "")
-    transaction.on_commit(partial(_send_confirmation, version.pk))
+    # NOTE: queued in this transaction (core.outbox): sent after commit, and a
+    # mail outage leaves it queued instead of failing the submission.
+    queue_submission_confirmation(version.pk)
     return version
-
-
-def _send_confirmation(version_id: int) -> None:
-    from .tasks import send_submission_confirmation
-
-    send_submission_confirmation.delay(version_id)
 
 
 def _check_open(application: Application, now) -> None:
@@ -262,11 +260,27 @@ def _freeze(application: Application, *, by, at, idempotency_key: str = "") -> A
         submitted_by=by if getattr(by, "pk", None) else None,
         idempotency_key=idempotency_key,
     )
+    _freeze_attachments(application, version)
     _move(application, to=Application.Status.SUBMITTED, by=by,
           changes={"version": number, "receipt_number": receipt})
     application.submitted_at = at
     application.save(update_fields=["status", "submitted_at", "receipt_number", "updated_at"])
     return version
+
+
+def _freeze_attachments(application: Application, version: ApplicationVersion) -> None:
+    """The version names the files the draft has now. Stored files are never
+    rewritten and one a version names is never deleted, so the version's
+    files stay as submitted whatever the draft does later."""
+    VersionAttachment.objects.bulk_create(
+        VersionAttachment(
+            version=version, position=position, file=attachment.file.name,
+            original_name=attachment.original_name, content_type=attachment.content_type,
+            size_bytes=attachment.size_bytes, sha256=attachment.sha256,
+        )
+        for position, attachment in enumerate(application.attachments.order_by("created_at", "id"),
+                                              start=1)
+    )
 
 
 def _next_receipt_number(funding_round: FundingRound) -> str:
@@ -306,14 +320,8 @@ def return_application(*, application: Application, by, note: str) -> Applicatio
     event = _move(application, to=Application.Status.RETURNED, by=by, reason=note)
     application.screening_note = note
     application.save(update_fields=["status", "screening_note", "updated_at"])
-    transaction.on_commit(partial(_send_return_notice, event.pk))
+    queue_return_notice(event.pk)
     return application
-
-
-def _send_return_notice(event_id: int) -> None:
-    from .tasks import send_return_notice
-
-    send_return_notice.delay(event_id)
 
 
 @transaction.atomic
@@ -415,8 +423,8 @@ def add_attachment(*, application: Application, by, upload) -> Attachment:
 
 @transaction.atomic
 def remove_attachment(*, attachment: Attachment, by) -> None:
-    """Remove an attachment while the application is editable; versions keep
-    its name and checksum."""
+    """Remove an attachment while the application is editable; submitted
+    versions keep the file (it is deleted only when no version names it)."""
     application = _locked(attachment.application)
     if not application.is_editable:
         raise DomainError(
@@ -427,4 +435,8 @@ def remove_attachment(*, attachment: Attachment, by) -> None:
     _record(application, by=by, action="attachment_removed",
             changes={"name": attachment.original_name})
     attachment.delete()
-    transaction.on_commit(partial(default_storage.delete, name))
+    # SECURITY: a submitted version may name this file (its content is
+    # evidence of what was submitted); only a file nothing names is deleted.
+    # The application's row lock orders this against a submission.
+    if not VersionAttachment.objects.filter(file=name).exists():
+        transaction.on_commit(partial(default_storage.delete, name))

@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/return/", views.return_for_correction, name="return"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version"),
     path("<int:pk>/versions/<int:number>/receipt.pdf", views.receipt, name="receipt"),
+    path("<int:pk>/versions/<int:number>/attachments/<int:position>/",
+         views.version_attachment_download, name="version_attachment"),
     path("<int:pk>/versions/diff/", views.version_diff_view, name="diff"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download,

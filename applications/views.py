@@ -38,7 +38,7 @@ from .forms import (
     ScreeningForm,
     WithdrawForm,
 )
-from .models import Application, ApplicationVersion, Attachment
+from .models import Application, ApplicationVersion, Attachment, VersionAttachment
 from .queries import (
     application_for_page,
     applications_for_screening,
@@ -373,8 +373,22 @@ def version_detail(request, pk, number):
     numbers = list(application.versions.order_by("number").values_list("number", flat=True))
     return render(request, "applications/version_detail.html", {
         "application": application, "version": version, "content": version.content,
-        "numbers": numbers,
+        "numbers": numbers, "files": list(version.attachments.all()),
     })
+
+
+@require_GET
+def version_attachment_download(request, pk, number, position):
+    """A file as submitted with the version (unchanged by later drafts)."""
+    _application_obj, version = _version(request, pk, number)
+    attachment = get_object_or_404(VersionAttachment, version=version, position=position)
+    require_perm(request.user, "applications.download_attachment", attachment)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("reporting/", include("reporting.urls")),
     path("api/", include("api.urls")),
+    path("outbox/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]
 

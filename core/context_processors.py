@@ -19,6 +19,7 @@ NAV = [
     ("reporting:dashboard", _("Oversight"), "oversight"),
     ("reporting:findings", _("Findings"), "oversight"),
     ("reporting:managed_lists", _("Lists"), "oversight"),
+    ("core:outbox_list", _("Outgoing e-mails"), "staff"),
 ]
 
 

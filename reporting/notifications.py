@@ -1,11 +1,12 @@
-"""E-mails about reports: reminders, submission receipts, review results."""
+"""E-mails about reports: reminders, submission receipts, review results,
+queued in the outbox (core.outbox) in the caller's transaction."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.outbox import queue_mail
 from grants.models import ReportDeadline
 
 from .models import ProgressReport, ReminderLog
@@ -33,7 +34,8 @@ def _award_url(award) -> str:
     return settings.SITE_URL + reverse("reporting:award_detail", args=[award.pk])
 
 
-def send_reminder(deadline: ReportDeadline, kind: str, days_before: int, recipients) -> None:
+def send_reminder(deadline: ReportDeadline, kind: str, days_before: int, recipients,
+                  *, key: str) -> None:
     if not recipients:
         return
     subjects = {
@@ -51,10 +53,10 @@ def send_reminder(deadline: ReportDeadline, kind: str, days_before: int, recipie
         "award": deadline.award.award_number,
     }
     body = render_to_string("reporting/email/reminder.txt", context)
-    send_mail(subject, body, None, recipients)
+    queue_mail(key=key, subject=subject, body=body, to=recipients)
 
 
-def report_submitted(report: ProgressReport, version: int) -> None:
+def report_submitted(report: ProgressReport, version: int, *, key: str) -> None:
     recipients = staff_emails(report.award.funding_round.programme)
     if not recipients:
         return
@@ -65,10 +67,10 @@ def report_submitted(report: ProgressReport, version: int) -> None:
     body = render_to_string("reporting/email/report_event.txt", {
         "report": report, "url": _award_url(report.award), "version": version,
     })
-    send_mail(subject, body, None, recipients)
+    queue_mail(key=key, subject=subject, body=body, to=recipients)
 
 
-def report_reviewed(report: ProgressReport) -> None:
+def report_reviewed(report: ProgressReport, *, key: str) -> None:
     recipients = organisation_emails(report.award.organisation)
     subject = _("%(award)s: %(report)s is now %(status)s") % {
         "award": report.award.award_number, "report": report.get_kind_display(),
@@ -77,4 +79,5 @@ def report_reviewed(report: ProgressReport) -> None:
     body = render_to_string("reporting/email/report_event.txt", {
         "report": report, "url": _award_url(report.award),
     })
-    send_mail(subject, body, None, recipients)
+    if recipients:
+        queue_mail(key=key, subject=subject, body=body, to=recipients)

@@ -81,11 +81,14 @@ def _send_once(deadline: ReportDeadline, kind: str, days_before: int) -> int:
     recipients = notifications.reminder_recipients(deadline, kind)
     try:
         with transaction.atomic():
-            ReminderLog.objects.create(
+            log = ReminderLog.objects.create(
                 deadline=deadline, kind=kind, days_before=days_before,
                 due_on=deadline.due_on, recipients=recipients,
             )
+            # NOTE: the e-mail is queued with its log row, so both exist or
+            # neither does.
+            notifications.send_reminder(deadline, kind, days_before, recipients,
+                                        key=f"reporting.reminder:{log.pk}")
     except IntegrityError:
         return 0  # already sent for this due date
-    notifications.send_reminder(deadline, kind, days_before, recipients)
     return 1

@@ -1,6 +1,7 @@
 """Celery tasks of reporting. They take ids and are safe to run twice."""
 
 from celery import shared_task
+from django.db import transaction
 
 from . import notifications, reminders
 from .models import ProgressReport, ReportEvent
@@ -26,10 +27,11 @@ def notify_report_submitted(report_id: int, version: int) -> None:
     if report is None:
         return
     marker = f"notified_submitted_{version}"
-    if ReportEvent.objects.filter(report=report, action=marker).exists():
-        return
-    notifications.report_submitted(report, version)
-    ReportEvent.objects.create(report=report, action=marker)
+    with transaction.atomic():
+        if ReportEvent.objects.filter(report=report, action=marker).exists():
+            return
+        notifications.report_submitted(report, version, key=f"reporting.{report.pk}.{marker}")
+        ReportEvent.objects.create(report=report, action=marker)
 
 
 @shared_task
@@ -40,7 +42,8 @@ def notify_report_reviewed(report_id: int) -> None:
     # One notice per review event: the latest status event.
     event = report.events.filter(action="status").order_by("-at", "-id").first()
     marker = f"notified_review_{event.pk if event else 0}"
-    if ReportEvent.objects.filter(report=report, action=marker).exists():
-        return
-    notifications.report_reviewed(report)
-    ReportEvent.objects.create(report=report, action=marker)
+    with transaction.atomic():
+        if ReportEvent.objects.filter(report=report, action=marker).exists():
+            return
+        notifications.report_reviewed(report, key=f"reporting.{report.pk}.{marker}")
+        ReportEvent.objects.create(report=report, action=marker)

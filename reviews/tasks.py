@@ -5,7 +5,6 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+
+from core.outbox import queue_mail
 
 
 def _absolute(path: str) -> str:
@@ -40,7 +41,9 @@ def notify_reviewer_assignments(reviewer_id: int) -> int:
                 "reviewer": reviewer, "assignments": pending,
                 "queue_url": _absolute(reverse("reviews:queue")),
             })
-            send_mail(_("New applications to review"), body, None, [reviewer.email])
+            first = pending[0].pk
+            queue_mail(key=f"reviews.assignments:{reviewer.pk}:{first}",
+                       subject=_("New applications to review"), body=body, to=[reviewer.email])
         Assignment.objects.filter(pk__in=[a.pk for a in pending]).update(
             notified_at=timezone.now()
         )
@@ -65,7 +68,9 @@ def send_reviewer_invitation(profile_id: int) -> bool:
         }))
         with translation.override(settings.LANGUAGE_CODE):
             body = render_to_string("reviews/email/invitation.txt", {"user": user, "link": link})
-            send_mail(_("Invitation to review applications"), body, None, [user.email])
+            queue_mail(key=f"reviews.invitation:{profile.pk}",
+                       subject=_("Invitation to review applications"), body=body,
+                       to=[user.email], is_sensitive=True)
         profile.invitation_sent_at = timezone.now()
         profile.save(update_fields=["invitation_sent_at", "updated_at"])
     return True
@@ -97,17 +102,17 @@ def generate_decision_notice(decision_id: int) -> bool:
                 "decision": decision, "organisation": organisation,
                 "url": _absolute(reverse("reviews:decision", args=[decision.pk])),
             })
-            message = EmailMessage(
-                _("Result of the review of your application"), body, None,
-                [organisation.contact_email],
-            )
             decision.notice_file.open("rb")
             try:
-                message.attach(notice_filename(decision), decision.notice_file.read(),
-                               "application/pdf")
+                pdf = decision.notice_file.read()
             finally:
                 decision.notice_file.close()
-            message.send()
+            queue_mail(
+                key=f"reviews.decision_notice:{decision.pk}",
+                subject=_("Result of the review of your application"), body=body,
+                to=[organisation.contact_email],
+                attachments=[(notice_filename(decision), pdf, "application/pdf")],
+            )
         decision.notice_emailed_at = timezone.now()
         decision.save(update_fields=["notice_emailed_at"])
     return True

@@ -196,7 +196,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FONT_PATH = BASE_DIR / "assets" / "fonts" / "ipaexg.ttf"
 
 # --- E-mail -------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every e-mail goes into the outbox (core.models.OutboxMessage) in the
+# transaction of the action that sends it; OUTBOX_DELIVERY_BACKEND (the
+# EMAIL_BACKEND environment value, SMTP in production) delivers it after
+# commit, with retries, so a mail outage never undoes or fails an action.
+EMAIL_BACKEND = "core.mail.OutboxBackend"
+OUTBOX_DELIVERY_BACKEND = os.environ.get(
+    "OUTBOX_DELIVERY_BACKEND",
+    os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+)
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+# NOTE: a lease longer than EMAIL_TIMEOUT, so a slow server is not taken
+# over by a second worker while the first still talks to it.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -218,6 +233,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["reporting-report-reminders"] = {
     "task": "reporting.tasks.send_report_reminders",
     "schedule": 3600.0,
+}
+# The outbox sweep: retries due e-mails and takes over those of lost workers.
+CELERY_BEAT_SCHEDULE["core-deliver-outbox"] = {
+    "task": "core.tasks.deliver_due_outbox_messages",
+    "schedule": 60.0,
 }
 
 # --- REST framework -----------------------------------------------------------

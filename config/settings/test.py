@@ -14,7 +14,10 @@ from .base import CACHES as CONFIGURED_CACHES  # noqa: E402
 from .base import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# NOTE: Django's test runner sets EMAIL_BACKEND to locmem anyway; the outbox
+# delivers to locmem too, so django.core.mail.outbox sees delivered mail.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_CACHE_URL"):
     # NOTE: tests keep a per-process default cache so they cannot leak into

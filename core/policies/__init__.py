@@ -17,6 +17,7 @@ from .grants import *  # noqa: F403
 from .grants import RULES as _GRANT_RULES
 from .organisations import *  # noqa: F403
 from .organisations import RULES as _ORGANISATION_RULES
+from .outbox import *  # noqa: F403
 from .reporting import *  # noqa: F403
 from .reporting import RULES as _REPORTING_RULES
 from .reporting_findings import *  # noqa: F403

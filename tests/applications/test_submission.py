@@ -19,6 +19,7 @@ from applications.services import (
 )
 from applications.tasks import send_submission_confirmation
 from core.errors import DomainError
+from core.models import OutboxMessage
 from grants.models import FundingRound
 from tests.factories import ApplicationFactory, OpenRoundFactory
 
@@ -89,12 +90,15 @@ def test_retry_with_the_same_idempotency_key_returns_the_same_version(draft, app
     assert draft.status == Application.Status.WITHDRAWN
 
 
-def test_confirmation_task_is_idempotent(draft, applicant, mailoutbox):
-    version = submit_application(application=draft, by=applicant)  # on_commit not run here
-    send_submission_confirmation(version.pk)
-    send_submission_confirmation(version.pk)
+def test_confirmation_task_is_idempotent(draft, applicant, mailoutbox,
+                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        version = submit_application(application=draft, by=applicant)
+        send_submission_confirmation(version.pk)  # a task still in the broker
+        send_submission_confirmation(version.pk)
     version.refresh_from_db()
     assert len(mailoutbox) == 1
+    assert OutboxMessage.objects.filter(key__endswith=f":{version.pk}").count() == 1
     assert version.confirmation_sent_at is not None
 
 

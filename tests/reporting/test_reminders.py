@@ -25,25 +25,28 @@ def _sent():
     return sorted(ReminderLog.objects.values_list("kind", "days_before"))
 
 
-def test_each_reminder_goes_out_once_per_due_date(award, applicant, officer, mailoutbox):
-    with at(2026, 10, 10, 9):
-        assert send_report_reminders() == 0
-    with at(2026, 10, 17, 9):
-        assert send_report_reminders() == 1
-        assert send_report_reminders() == 0  # the beat task ran twice
-    with at(2026, 10, 20, 9):
-        assert send_report_reminders() == 0  # still inside the 14-day window
-    with at(2026, 10, 28, 9):
-        assert send_report_reminders() == 1
-    with at(2026, 10, 31, 9):
-        assert send_report_reminders() == 1
-    with at(2026, 10, 31, 16, 59, 59):
-        assert send_report_reminders() == 0
-    with at(2026, 10, 31, 17, 0, 0):
-        assert send_report_reminders() == 2
-        assert send_report_reminders() == 0
-    with at(2026, 11, 5, 9):
-        assert send_report_reminders() == 0
+def test_each_reminder_goes_out_once_per_due_date(award, applicant, officer, mailoutbox,
+                                                  django_capture_on_commit_callbacks):
+    # The outbox delivers each queued reminder after its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        with at(2026, 10, 10, 9):
+            assert send_report_reminders() == 0
+        with at(2026, 10, 17, 9):
+            assert send_report_reminders() == 1
+            assert send_report_reminders() == 0  # the beat task ran twice
+        with at(2026, 10, 20, 9):
+            assert send_report_reminders() == 0  # still inside the 14-day window
+        with at(2026, 10, 28, 9):
+            assert send_report_reminders() == 1
+        with at(2026, 10, 31, 9):
+            assert send_report_reminders() == 1
+        with at(2026, 10, 31, 16, 59, 59):
+            assert send_report_reminders() == 0
+        with at(2026, 10, 31, 17, 0, 0):
+            assert send_report_reminders() == 2
+            assert send_report_reminders() == 0
+        with at(2026, 11, 5, 9):
+            assert send_report_reminders() == 0
 
     assert _sent() == [("before", 3), ("before", 14), ("due_today", 0), ("overdue_org", 0),
                        ("overdue_staff", 0)]
