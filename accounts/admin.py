@@ -11,6 +11,8 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Invitation, Membership, Organisation, OrganisationEvent, User
 
 
@@ -97,19 +99,6 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["token_hash"]
     autocomplete_fields = ["organisation", "invited_by", "accepted_by"]
     list_select_related = ["organisation", "invited_by"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History rows are written by services only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OrganisationEvent)
