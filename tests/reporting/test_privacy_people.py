@@ -55,6 +55,10 @@ def test_names_with_an_honorific_are_flagged(text, name):
     "お疲れ様でした",
     "ホームヘルパーさんの協力",
     "彼氏と参加した方もいた",
+    "親御さんの相談を受けた",
+    "高校生さんが受付を担当",
+    "事務局ご担当様",
+    "ソーシャルワーカーさんと面談",
 ])
 def test_words_for_groups_and_roles_are_not_names(text):
     assert [f for f in find_personal_data(text) if f[0] == "name"] == []
@@ -81,6 +85,11 @@ def test_age_and_diagnosis_of_an_anonymised_person_are_flagged():
     assert ("sensitive", "統合失調症") in found
     assert ("sensitive", "入院") in found
     assert not [f for f in found if f[0] == "name"]
+
+
+def test_everyday_words_in_a_sentence_about_a_person_are_not_sensitive():
+    found = find_personal_data("山田さんはがんばって準備した。FALSEの表示を直した。")
+    assert [f for f in found if f[0] == "sensitive"] == []
 
 
 def test_only_the_sentence_about_the_person_is_flagged():
