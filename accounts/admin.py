@@ -11,7 +11,18 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Membership, Organisation, OrganisationEvent, User
+from core.admin import ReadOnlyAdmin, ServiceActionsMixin, service_action
+
+from . import claim_services
+from .models import (
+    CorporateNumberClaim,
+    CorporateNumberClaimEvent,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationEvent,
+    User,
+)
 
 
 class EmailUserCreationForm(AdminUserCreationForm):
@@ -99,22 +110,47 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "invited_by"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History rows are written by services only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(OrganisationEvent)
 class OrganisationEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "organisation", "actor", "action", "reason"]
     list_filter = ["action"]
     search_fields = ["organisation__name", "actor__email", "reason"]
     list_select_related = ["organisation", "actor"]
+
+
+def _resolve(accept: bool):
+    service = (claim_services.accept_corporate_number_claim if accept
+               else claim_services.reject_corporate_number_claim)
+
+    def call(claim, *, by, reason):
+        service(claim=claim, by=by, note=reason)
+
+    return call
+
+
+@admin.register(CorporateNumberClaim)
+class CorporateNumberClaimAdmin(ServiceActionsMixin, ReadOnlyAdmin):
+    """Claims are resolved on the staff page or with these actions, which
+    move the number through accounts.claim_services."""
+
+    list_display = ["corporate_number", "claimant", "holder", "status", "created_at",
+                    "resolved_at"]
+    list_filter = ["status"]
+    search_fields = ["corporate_number", "claimant__name", "holder__name"]
+    list_select_related = ["claimant", "holder"]
+    # SECURITY: the evidence file is served only by the claim page's view.
+    exclude = ["evidence_file"]
+    actions = [
+        service_action(name="accept_claim",
+                       description=_("Accept the claim (reason): move the number"),
+                       perm="accounts.resolve_corporate_number_claim", call=_resolve(True)),
+        service_action(name="reject_claim", description=_("Reject the claim (reason)"),
+                       perm="accounts.resolve_corporate_number_claim", call=_resolve(False)),
+    ]
+
+
+@admin.register(CorporateNumberClaimEvent)
+class CorporateNumberClaimEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "claim", "actor", "action", "from_status", "to_status", "reason"]
+    list_filter = ["action", "to_status"]
+    list_select_related = ["claim", "actor"]

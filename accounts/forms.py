@@ -114,6 +114,24 @@ class OrganisationForm(forms.ModelForm):
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
 
+    # Not stored on the organisation: a number another organisation holds
+    # becomes a claim programme staff decide (accounts.claim_services).
+    claim_corporate_number = forms.BooleanField(
+        label=_("This corporate number is ours: ask programme staff to move it to us"),
+        required=False,
+        help_text=_(
+            "Tick this only if another organisation has registered your corporate number. "
+            "Your other details are saved; the number is moved once staff accept the claim."
+        ),
+    )
+    claim_evidence = forms.CharField(
+        label=_("Evidence for the claim"),
+        required=False,
+        max_length=5000,
+        help_text=_("E.g. where the number is published for your organisation (国税庁法人番号公表サイト)."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = Organisation
         fields = Organisation.EDITABLE_FIELDS
@@ -195,3 +213,46 @@ class InvitationForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class CorporateNumberClaimForm(forms.Form):
+    """A claim to a 法人番号 another organisation has registered."""
+
+    corporate_number = forms.CharField(
+        label=_("Corporate number"),
+        max_length=40,
+        help_text=_("13 digits (法人番号)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    evidence_text = forms.CharField(
+        label=_("Evidence for the claim"),
+        required=False,
+        max_length=5000,
+        help_text=_("E.g. where the number is published for your organisation (国税庁法人番号公表サイト)."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    evidence_file = forms.FileField(
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("Optional: a PDF, PNG or JPEG, e.g. the registration certificate (登記事項証明書)."),
+    )
+
+    def clean_corporate_number(self):
+        number = normalise_corporate_number(self.cleaned_data["corporate_number"])
+        validate_corporate_number(number)
+        return number
+
+
+class ClaimResolutionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept: move the number to the claimant")),
+                 ("reject", _("Reject: change nothing"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Resolution note"),
+        max_length=5000,
+        help_text=_("Why: the organisations' owners receive this note by e-mail."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -16,7 +16,7 @@ from core.models import EventModel, TimeStampedModel
 from core.prefectures import Prefecture
 from core.vocab import LegalForm
 
-from .querysets import MembershipQuerySet, OrganisationQuerySet
+from .querysets import CorporateNumberClaimQuerySet, MembershipQuerySet, OrganisationQuerySet
 
 
 class Role(models.TextChoices):
@@ -287,6 +287,8 @@ class OrganisationEvent(EventModel):
         MEMBER_JOINED = "member_joined", _("Member joined")
         ROLE_CHANGED = "role_changed", _("Role changed")
         MEMBER_REMOVED = "member_removed", _("Member removed")
+        CORPORATE_NUMBER_CLAIMED = "corporate_number_claimed", _("Corporate number claimed")
+        CORPORATE_NUMBER_MOVED = "corporate_number_moved", _("Corporate number moved by staff")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="events"
@@ -320,3 +322,84 @@ class OrganisationEvent(EventModel):
             except FieldDoesNotExist:
                 labels.append(name)
         return labels
+
+
+class CorporateNumberClaim(TimeStampedModel):
+    """An organisation's claim to a 法人番号 (corporate number) already
+    registered to another organisation. The first to register a number does
+    not own it for good: programme staff check the evidence and accept (the
+    number moves to the claimant) or reject (nothing changes)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("claim", "Open")
+        ACCEPTED = "accepted", pgettext_lazy("claim", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("claim", "Rejected")
+
+    # Allowed moves; services refuse anything not listed.
+    TRANSITIONS = {Status.OPEN: {Status.ACCEPTED, Status.REJECTED}}
+
+    claimant = models.ForeignKey(
+        Organisation, verbose_name=_("claimant organisation"), on_delete=models.CASCADE,
+        related_name="corporate_number_claims",
+    )
+    # The organisation holding the number when the claim was made.
+    holder = models.ForeignKey(
+        Organisation, verbose_name=_("holder at the time of the claim"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="corporate_number_claims_against",
+    )
+    corporate_number = models.CharField(_("corporate number"), max_length=13, db_index=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    evidence_text = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), blank=True,
+                                     upload_to="corporate_number_claims/")
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.OPEN, db_index=True
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # When the owners were e-mailed the outcome; set once, so a redelivered
+    # task sends nothing.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+
+    objects = CorporateNumberClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("corporate number claim")
+        verbose_name_plural = _("corporate number claims")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claimant", "corporate_number"], condition=Q(status="open"),
+                name="corporate_number_claim_open_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.corporate_number} → {self.claimant}"
+
+
+class CorporateNumberClaimEvent(EventModel):
+    """History of a claim: opened, accepted or rejected, by whom and why."""
+
+    claim = models.ForeignKey(
+        CorporateNumberClaim, on_delete=models.CASCADE, related_name="events"
+    )
+
+    class Meta(EventModel.Meta):
+        verbose_name = _("corporate number claim event")
+        verbose_name_plural = _("corporate number claim events")
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def status_choices(self):
+        return CorporateNumberClaim.Status

@@ -36,3 +36,14 @@ class OrganisationQuerySet(models.QuerySet):
 class MembershipQuerySet(models.QuerySet):
     def owners(self):
         return self.filter(role="owner")
+
+
+class CorporateNumberClaimQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Claims the user may open (core.policies)."""
+        from core.policies import corporate_number_claims_visible_to
+
+        return self.filter(corporate_number_claims_visible_to(user))
+
+    def open(self):
+        return self.filter(status="open")

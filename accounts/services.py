@@ -139,11 +139,37 @@ def _check_fields(values: dict) -> None:
         raise TypeError(f"unknown organisation fields: {sorted(unknown)}")
 
 
+def _number_or_claim(values: dict, current: Organisation | None, claim: bool):
+    """(number to store, number to claim): a number another organisation
+    holds is refused, unless the caller claims it (accounts.claim_services);
+    then the organisation keeps its own number meanwhile."""
+    try:
+        return _checked_corporate_number(values, current=current), ""
+    except DomainError as error:
+        if error.code != "corporate_number_taken" or not claim:
+            raise
+    kept = current.corporate_number if current is not None else ""
+    return kept, normalise_corporate_number(values.get("corporate_number", ""))
+
+
+def _claim(organisation: Organisation, number: str, *, by, evidence: str) -> None:
+    from .claim_services import open_corporate_number_claim
+
+    if number and not organisation.corporate_number_claims.open().filter(
+        corporate_number=number
+    ).exists():
+        open_corporate_number_claim(organisation=organisation, corporate_number=number, by=by,
+                                    evidence_text=evidence)
+
+
 @transaction.atomic
-def create_organisation(*, by: User, **values) -> Organisation:
-    """An applicant registers an organisation and becomes its first owner."""
+def create_organisation(*, by: User, claim_corporate_number: bool = False,
+                        claim_evidence: str = "", **values) -> Organisation:
+    """An applicant registers an organisation and becomes its first owner.
+    With `claim_corporate_number`, a number another organisation holds is
+    claimed (programme staff decide) instead of refused."""
     _check_fields(values)
-    values["corporate_number"] = _checked_corporate_number(values)
+    values["corporate_number"], claimed = _number_or_claim(values, None, claim_corporate_number)
     values["local_government_code"] = _checked_local_government_code(values)
     try:
         # A savepoint, so a concurrent registration of the same number is a
@@ -160,16 +186,22 @@ def create_organisation(*, by: User, **values) -> Organisation:
         to_status=Membership.Role.OWNER,
         changes={"owner": by.email, "corporate_number": organisation.corporate_number},
     )
+    _claim(organisation, claimed, by=by, evidence=claim_evidence)
     return organisation
 
 
 @transaction.atomic
-def update_organisation(*, organisation: Organisation, by: User, **values) -> Organisation:
-    """Owners edit the details; each change is kept with old and new value."""
+def update_organisation(*, organisation: Organisation, by: User,
+                        claim_corporate_number: bool = False, claim_evidence: str = "",
+                        **values) -> Organisation:
+    """Owners edit the details; each change is kept with old and new value.
+    With `claim_corporate_number`, see create_organisation."""
     _check_fields(values)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if "legal_form" in values or "corporate_number" in values:
-        values["corporate_number"] = _checked_corporate_number(values, current=organisation)
+        values["corporate_number"], claimed = _number_or_claim(
+            values, organisation, claim_corporate_number)
+        _claim(organisation, claimed, by=by, evidence=claim_evidence)
     if "legal_form" in values or "local_government_code" in values:
         values["local_government_code"] = _checked_local_government_code(
             values, current=organisation)

@@ -10,3 +10,12 @@ def send_invitation_email(invitation_id: int) -> bool:
     from .services import deliver_invitation
 
     return deliver_invitation(invitation_id=invitation_id)
+
+
+@shared_task
+def send_claim_outcome(claim_id: int) -> int:
+    """E-mail the owners the outcome of a corporate number claim; a repeated
+    run sends nothing (notified_at)."""
+    from .claim_services import deliver_claim_outcome
+
+    return deliver_claim_outcome(claim_id=claim_id)

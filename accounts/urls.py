@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import views
+from . import claim_views, views
 
 app_name = "accounts"
 
@@ -44,5 +44,23 @@ urlpatterns = [
         "organisations/<int:pk>/members/<int:membership_pk>/remove/",
         views.member_remove,
         name="member_remove",
+    ),
+    # 法人番号 claims: owners claim a number another organisation holds; staff resolve.
+    path(
+        "organisations/<int:pk>/corporate-number-claims/new/",
+        claim_views.claim_create,
+        name="claim_create",
+    ),
+    path("corporate-number-claims/", claim_views.claim_list, name="claim_list"),
+    path("corporate-number-claims/<int:pk>/", claim_views.claim_detail, name="claim_detail"),
+    path(
+        "corporate-number-claims/<int:pk>/evidence/",
+        claim_views.claim_evidence,
+        name="claim_evidence",
+    ),
+    path(
+        "corporate-number-claims/<int:pk>/resolve/",
+        claim_views.claim_resolve,
+        name="claim_resolve",
     ),
 ]

@@ -128,6 +128,13 @@ def organisation_list(request):
     )
 
 
+def _tell_about_claim(request, organisation) -> None:
+    if organisation.corporate_number_claims.open().exists():
+        messages.info(request, _(
+            "Your claim to the corporate number is open: programme staff will check it and "
+            "you will be told the outcome by e-mail."))
+
+
 def organisation_create(request):
     if not policies.can_create_organisation(request.user):
         _refuse(request.user)
@@ -138,6 +145,7 @@ def organisation_create(request):
         )
         if organisation is not None:
             messages.success(request, _("Your organisation has been registered."))
+            _tell_about_claim(request, organisation)
             return redirect("accounts:organisation_detail", pk=organisation.pk)
     return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
 
@@ -148,6 +156,8 @@ def organisation_detail(request, pk):
     may_manage = request.user.has_perm(MANAGE, organisation)
     show_history = may_manage or policies.can_list_all_organisations(request.user)
     events = organisation.events.select_related("actor").order_by("-at", "-id")[:50]
+    # Claims the organisation made; claims against it are staff business.
+    claims = organisation.corporate_number_claims.order_by("-created_at", "-id")[:20]
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -156,6 +166,7 @@ def organisation_detail(request, pk):
             "memberships": memberships,
             "may_manage": may_manage,
             "events": events if show_history else None,
+            "claims": claims,
         },
     )
 
@@ -176,6 +187,7 @@ def organisation_edit(request, pk):
         )
         if updated is not None:
             messages.success(request, _("The organisation's details have been saved."))
+            _tell_about_claim(request, updated)
             return redirect("accounts:organisation_detail", pk=organisation.pk)
     return render(
         request,

@@ -1,5 +1,18 @@
-from django.contrib import admin
+"""Admin for applications: read-only pages. Status moves go through the
+actions below, which call applications.services with the admin user as the
+actor, so the transition table is checked and an event row is written."""
 
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import (
+    ReadOnlyAdmin,
+    ReadOnlyTabularInline,
+    ServiceActionsMixin,
+    service_action,
+)
+
+from . import services
 from .models import (
     Application,
     ApplicationEvent,
@@ -13,31 +26,34 @@ from .models import (
 )
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(ReadOnlyTabularInline):
     model = BudgetLine
-    extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ReadOnlyTabularInline):
     model = Indicator
-    extra = 0
 
 
-class ConsortiumMemberInline(admin.TabularInline):
+class ConsortiumMemberInline(ReadOnlyTabularInline):
     model = ConsortiumMember
-    extra = 0
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyTabularInline):
     model = ApplicationVersion
-    extra = 0
     fields = ("number", "receipt_number", "submitted_at", "submitted_by", "confirmation_sent_at")
     readonly_fields = fields
-    can_delete = False
+
+
+def _screen(eligible: bool):
+    def call(application, *, by, reason):
+        services.screen_application(application=application, by=by, eligible=eligible,
+                                    reason=reason)
+
+    return call
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ServiceActionsMixin, ReadOnlyAdmin):
     list_display = ("title", "organisation", "funding_round", "status", "requested_yen",
                     "receipt_number", "submitted_at")
     list_filter = ("status", "funding_round__programme", "funding_round")
@@ -46,23 +62,35 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = ("lock_version", "requested_yen", "receipt_number", "submitted_at")
     raw_id_fields = ("organisation", "created_by")
     inlines = [BudgetLineInline, IndicatorInline, ConsortiumMemberInline, VersionInline]
+    actions = [
+        service_action(
+            name="mark_eligible", description=_("Screening: mark eligible"),
+            perm="applications.screen_application", call=_screen(True),
+        ),
+        service_action(
+            name="mark_ineligible", description=_("Screening: mark ineligible (reason)"),
+            perm="applications.screen_application", call=_screen(False),
+        ),
+        service_action(
+            name="return_for_correction",
+            description=_("Return for correction (reason = note to the applicant)"),
+            perm="applications.return_application",
+            call=lambda application, *, by, reason: services.return_application(
+                application=application, by=by, note=reason),
+        ),
+    ]
 
 
-class VersionAttachmentInline(admin.TabularInline):
+class VersionAttachmentInline(ReadOnlyTabularInline):
     """The files as submitted: read-only, never deleted here."""
 
     model = VersionAttachment
-    extra = 0
     fields = ("position", "original_name", "content_type", "size_bytes", "sha256", "file")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApplicationVersion)
-class ApplicationVersionAdmin(admin.ModelAdmin):
+class ApplicationVersionAdmin(ReadOnlyAdmin):
     inlines = [VersionAttachmentInline]
     list_display = ("receipt_number", "application", "number", "submitted_at",
                     "confirmation_sent_at")
@@ -72,19 +100,20 @@ class ApplicationVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "application", "content_type", "size_bytes", "created_at")
     search_fields = ("original_name", "application__title")
     readonly_fields = ("file", "sha256")
 
 
 @admin.register(ApplicationEvent)
-class ApplicationEventAdmin(admin.ModelAdmin):
+class ApplicationEventAdmin(ReadOnlyAdmin):
     list_display = ("application", "action", "from_status", "to_status", "actor", "at")
     list_filter = ("action", "to_status")
     search_fields = ("application__title", "reason")
+    list_select_related = ("application", "actor")
 
 
 @admin.register(ReceiptCounter)
-class ReceiptCounterAdmin(admin.ModelAdmin):
+class ReceiptCounterAdmin(ReadOnlyAdmin):
     list_display = ("programme", "fiscal_year", "last_number")

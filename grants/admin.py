@@ -1,17 +1,26 @@
-"""Admin for programmes, managed lists and funding rounds.
+"""Admin for programmes, managed lists, funding rounds and awards.
 
-NOTE: round status is read-only here; opening, closing and the rest go
-through the staff pages (grants.services), which check the rules and write
-the round's history.
+NOTE: rounds and every award model (status, approved amounts, payments) are
+read-only here; opening, closing, suspending and the rest go through the
+admin actions below or the staff pages, which call grants.services and
+grants.award_services, check the rules and write the history.
 """
 
 from django.apps import apps
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import ReadOnlyAdmin
+from core.admin import (
+    ReadOnlyAdmin,
+    ReadOnlyTabularInline,
+    ServiceActionsMixin,
+    service_action,
+)
 
+from . import award_services, services
 from .models import (
-    AwardEvent,
+    Award,
+    BudgetChangeRequest,
     ExpenseCategory,
     FundingRound,
     FundingRoundEvent,
@@ -43,34 +52,36 @@ admin.site.register(ExpenseCategory, ManagedListAdmin)
 admin.site.register(TargetGroup, ManagedListAdmin)
 
 
-class ThemeInline(admin.StackedInline):
+class ThemeInline(ReadOnlyTabularInline):
     model = Theme
-    extra = 0
     fields = ["number", "title_ja", "title_en", "example_activities", "min_awards", "max_awards"]
 
 
-class ScaleTierInline(admin.TabularInline):
+class ScaleTierInline(ReadOnlyTabularInline):
     model = ScaleTier
-    extra = 0
     fields = ["sort_order", "code", "name_ja", "name_en", "area_description", "ceiling_yen"]
 
 
-class FundingRoundEventInline(admin.TabularInline):
+class FundingRoundEventInline(ReadOnlyTabularInline):
     model = FundingRoundEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "actor", "action", "from_status", "to_status", "reason", "changes"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+def _round_move(service):
+    def call(funding_round, *, by, reason):
+        service(funding_round=funding_round, by=by, reason=reason)
+
+    return call
+
+
+def _round_action(name, description, service):
+    return service_action(name=name, description=description, perm="grants.manage_round",
+                          call=_round_move(service))
 
 
 @admin.register(FundingRound)
-class FundingRoundAdmin(admin.ModelAdmin):
+class FundingRoundAdmin(ServiceActionsMixin, ReadOnlyAdmin):
     list_display = [
         "title_ja", "programme", "fiscal_year", "status", "opens_at", "closes_at", "budget_yen",
     ]
@@ -81,6 +92,15 @@ class FundingRoundAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "copied_from", "created_at", "updated_at"]
     filter_horizontal = ["expense_categories"]
     inlines = [ThemeInline, ScaleTierInline, FundingRoundEventInline]
+    actions = [
+        _round_action("open_round", _("Open (or reopen) the round"), services.open_round),
+        _round_action("close_round", _("Close the round"), services.close_round),
+        _round_action("start_review", _("Hand the round to the reviewers"),
+                      services.start_review),
+        _round_action("mark_round_decided", _("Mark the round decided"),
+                      services.mark_round_decided),
+        _round_action("archive_round", _("Archive the round"), services.archive_round),
+    ]
 
 
 @admin.register(Theme)
@@ -128,7 +148,47 @@ _AWARD_SEARCH = {
 }
 
 
-def _award_admin(model, base=admin.ModelAdmin):
+
+def _award_move(to):
+    def call(award, *, by, reason):
+        award_services.change_award_status(award=award, to=to, by=by, reason=reason)
+
+    return call
+
+
+def _change_decision(approve: bool):
+    def call(change_request, *, by, reason):
+        if approve:
+            award_services.approve_budget_change(change_request=change_request, by=by,
+                                                 comment=reason)
+        else:
+            award_services.reject_budget_change(change_request=change_request, by=by,
+                                                comment=reason)
+
+    return call
+
+
+_AWARD_ACTIONS = {
+    Award: [
+        service_action(name=f"award_{to}", description=label, perm="grants.manage_award",
+                       call=_award_move(to))
+        for to, label in (
+            (Award.Status.SUSPENDED, _("Suspend the award (reason)")),
+            (Award.Status.ACTIVE, _("Resume the award")),
+            (Award.Status.COMPLETED, _("Complete the award")),
+            (Award.Status.TERMINATED, _("Terminate the award (reason)")),
+        )
+    ],
+    BudgetChangeRequest: [
+        service_action(name="approve_change", description=_("Approve the budget change"),
+                       perm="grants.decide_budget_change", call=_change_decision(True)),
+        service_action(name="reject_change", description=_("Reject the budget change (reason)"),
+                       perm="grants.decide_budget_change", call=_change_decision(False)),
+    ],
+}
+
+
+def _award_admin(model):
     names = {f.name for f in model._meta.get_fields() if getattr(f, "concrete", False)}
     related = [n for n in ("organisation", "funding_round", "award", "award_year") if n in names]
     attrs = {
@@ -137,11 +197,15 @@ def _award_admin(model, base=admin.ModelAdmin):
         "search_fields": [lookup for n, lookup in _AWARD_SEARCH.items() if n in names],
         "list_select_related": related,
     }
-    return type(f"{model.__name__}Admin", (base,), attrs)
+    bases = (ReadOnlyAdmin,)
+    if model in _AWARD_ACTIONS:
+        attrs["actions"] = _AWARD_ACTIONS[model]
+        bases = (ServiceActionsMixin, ReadOnlyAdmin)
+    return type(f"{model.__name__}Admin", bases, attrs)
 
 
+# SECURITY: every award model is read-only (statuses, approved amounts,
+# payments): award_services is the only writer and records each change.
 for _model in apps.get_app_config("grants").get_models():
     if not admin.site.is_registered(_model):
-        admin.site.register(
-            _model, _award_admin(_model, ReadOnlyAdmin if _model is AwardEvent else admin.ModelAdmin)
-        )
+        admin.site.register(_model, _award_admin(_model))

@@ -5,7 +5,7 @@ registered by grants/admin.py (round reporting defaults included)."""
 
 from django.contrib import admin
 
-from accounts.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from grants.admin import ManagedListAdmin
 
 from .models import (
@@ -24,15 +24,8 @@ from .models import (
 admin.site.register(FeatureTag, ManagedListAdmin)
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class _ReadOnlyInline(ReadOnlyTabularInline):
+    pass
 
 
 class ActivityInline(_ReadOnlyInline):

@@ -3,7 +3,7 @@ change must go through reporting/findings_services.py and leave an event."""
 
 from django.contrib import admin
 
-from accounts.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .findings_models import Finding, FindingEvent, FindingEvidence, ModelReportJob
 

@@ -3,7 +3,7 @@ staff pages (services), so history and side effects stay consistent."""
 
 from django.contrib import admin
 
-from accounts.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import (
     Assignment,

@@ -8,7 +8,14 @@ and its invitations. Oversight and staff never write here.
 
 from django.db.models import Q
 
-from .base import NOTHING, _active, is_reviewer, member_organisation_ids, sees_all_programmes
+from .base import (
+    NOTHING,
+    _active,
+    is_reviewer,
+    is_staff_user,
+    member_organisation_ids,
+    sees_all_programmes,
+)
 
 # --- Organisations --------------------------------------------------------------
 
@@ -57,7 +64,47 @@ def can_accept_invitations(user) -> bool:
     return _is_applicant(user)
 
 
+# --- Corporate number claims -----------------------------------------------------
+
+
+def corporate_number_claims_visible_to(user) -> Q:
+    """Staff and oversight see every claim; members see their organisation's
+    claims (never the claims made against it: the evidence is the
+    claimant's)."""
+    if sees_all_programmes(user):
+        return Q()
+    if not _active(user) or is_reviewer(user):
+        return NOTHING
+    return Q(claimant__in=member_organisation_ids(user))
+
+
+def can_list_corporate_number_claims(user) -> bool:
+    """The staff list of claims: staff and oversight."""
+    return sees_all_programmes(user)
+
+
+def can_view_corporate_number_claim(user, claim) -> bool:
+    """Staff and oversight, and the members of the claimant organisation."""
+    if sees_all_programmes(user):
+        return True
+    return _is_applicant(user) and claim.claimant.has_member(user)
+
+
+def can_claim_corporate_number(user, organisation) -> bool:
+    """Claim a number registered to another organisation: the owners."""
+    return can_manage_organisation(user, organisation)
+
+
+def can_resolve_corporate_number_claim(user, claim) -> bool:
+    """Accept or reject a claim: programme staff and superusers (a number is
+    not tied to one programme); oversight reads only."""
+    return is_staff_user(user)
+
+
 RULES = {
     "accounts.view_organisation": can_view_organisation,
     "accounts.manage_organisation": can_manage_organisation,
+    "accounts.claim_corporate_number": can_claim_corporate_number,
+    "accounts.view_corporate_number_claim": can_view_corporate_number_claim,
+    "accounts.resolve_corporate_number_claim": can_resolve_corporate_number_claim,
 }

@@ -1,0 +1,260 @@
+"""Claims to a 法人番号 (corporate number) registered to another organisation.
+
+The first organisation to register a number does not own it for good: a
+second one opens a claim with its evidence; programme staff accept it (the
+number moves to the claimant, the previous holder loses it) or reject it
+(nothing changes). Each step leaves a claim event; a move also leaves an
+OrganisationEvent on both organisations. The owners are e-mailed the outcome
+after commit, once.
+"""
+
+import os
+from functools import partial
+from uuid import uuid4
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
+from core.errors import DomainError
+
+from .models import (
+    CorporateNumberClaim,
+    CorporateNumberClaimEvent,
+    Membership,
+    Organisation,
+    OrganisationEvent,
+)
+
+EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+MAX_EVIDENCE_TEXT = 5000
+
+
+def _actor(by):
+    return by if getattr(by, "pk", None) else None
+
+
+def _record(claim, *, by, action, from_status="", to_status="", reason=""):
+    return CorporateNumberClaimEvent.objects.create(
+        claim=claim, actor=_actor(by), action=action, from_status=from_status,
+        to_status=to_status, reason=reason or "",
+    )
+
+
+def _record_on(organisation, *, by, action, changes, reason=""):
+    return OrganisationEvent.objects.create(
+        organisation=organisation, actor=_actor(by), action=action, changes=changes,
+        reason=reason or "",
+    )
+
+
+def _stored_evidence(upload) -> tuple[str, str, str]:
+    """Check an evidence file (PDF, PNG or JPEG by content, within the size
+    limit) and store it under a random name; (path, display name, type)."""
+    name = os.path.basename((upload.name or "").replace("\\", "/"))
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise DomainError(
+            _("Evidence file: %(name)s is too large; the limit is %(limit)s MB.")
+            % {"name": name, "limit": f"{settings.UPLOAD_MAX_BYTES / 1_048_576:.1f}"},
+            code="file_too_large", field="evidence_file",
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    if kind is None or kind.mime not in EVIDENCE_TYPES:
+        raise DomainError(
+            _("Evidence file: %(name)s is not a PDF, PNG or JPEG file (checked by its "
+              "content, not its name).") % {"name": name},
+            code="file_type_not_allowed", field="evidence_file",
+        )
+    extension = EVIDENCE_TYPES[kind.mime]
+    stored = default_storage.save(f"corporate_number_claims/{uuid4().hex}.{extension}", upload)
+    try:
+        display = get_valid_filename(name)[:150]
+    except SuspiciousFileOperation:
+        display = f"evidence.{extension}"
+    return stored, display, kind.mime
+
+
+@transaction.atomic
+def open_corporate_number_claim(*, organisation: Organisation, corporate_number: str, by,
+                                evidence_text: str = "", evidence_file=None
+                                ) -> CorporateNumberClaim:
+    """Claim a valid number that another organisation holds; one open claim
+    per organisation and number."""
+    number = normalise_corporate_number(corporate_number)
+    if not is_valid_corporate_number(number):
+        raise DomainError(
+            _("The corporate number is not valid: it must be 13 digits with a correct check digit."),
+            code="corporate_number_invalid", field="corporate_number",
+        )
+    evidence_text = (evidence_text or "").strip()
+    if len(evidence_text) > MAX_EVIDENCE_TEXT:
+        raise DomainError(
+            _("Evidence: write at most %(limit)s characters.") % {"limit": MAX_EVIDENCE_TEXT},
+            code="too_long", field="evidence_text",
+        )
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.corporate_number == number:
+        raise DomainError(
+            _("This corporate number is already registered to your organisation."),
+            code="corporate_number_own", field="corporate_number",
+        )
+    holder = Organisation.objects.filter(corporate_number=number).first()
+    if holder is None:
+        raise DomainError(
+            _("No organisation has registered this corporate number: enter it in your "
+              "organisation's details instead."),
+            code="corporate_number_free", field="corporate_number",
+        )
+    if organisation.corporate_number_claims.open().filter(corporate_number=number).exists():
+        raise DomainError(
+            _("Your organisation already has an open claim to this corporate number."),
+            code="claim_already_open", field="corporate_number",
+        )
+    stored = ("", "", "")
+    if evidence_file:
+        stored = _stored_evidence(evidence_file)
+    try:
+        with transaction.atomic():
+            claim = CorporateNumberClaim.objects.create(
+                claimant=organisation, holder=holder, corporate_number=number,
+                claimed_by=_actor(by), evidence_text=evidence_text, evidence_file=stored[0],
+                evidence_name=stored[1], evidence_content_type=stored[2],
+            )
+    except IntegrityError as error:
+        raise DomainError(
+            _("Your organisation already has an open claim to this corporate number."),
+            code="claim_already_open", field="corporate_number",
+        ) from error
+    _record(claim, by=by, action="opened", to_status=CorporateNumberClaim.Status.OPEN)
+    _record_on(organisation, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_CLAIMED,
+               changes={"corporate_number": number})
+    return claim
+
+
+def _locked_claim(claim) -> CorporateNumberClaim:
+    return CorporateNumberClaim.objects.select_for_update().get(pk=claim.pk)
+
+
+def _resolve(claim, *, to: str, by, note: str) -> None:
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Resolution note: say why."), code="reason_required", field="note")
+    if to not in CorporateNumberClaim.TRANSITIONS.get(claim.status, ()):
+        raise DomainError(
+            _("This claim has already been resolved (%(status)s).")
+            % {"status": CorporateNumberClaim.Status(claim.status).label},
+            code="bad_transition",
+        )
+    _record(claim, by=by, action="status", from_status=claim.status, to_status=to, reason=note)
+    claim.status = to
+    claim.resolution_note = note
+    claim.resolved_by = _actor(by)
+    claim.resolved_at = timezone.now()
+    claim.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at",
+                              "updated_at"])
+    transaction.on_commit(partial(_send_outcome, claim.pk))
+
+
+@transaction.atomic
+def accept_corporate_number_claim(*, claim: CorporateNumberClaim, by, note: str
+                                  ) -> CorporateNumberClaim:
+    """Staff accept: the number moves to the claimant; whoever holds it now
+    loses it. Both organisations' owners are told."""
+    claim = _locked_claim(claim)
+    number = claim.corporate_number
+    # Lock both organisations in id order, so two moves cannot deadlock.
+    ids = sorted({claim.claimant_id, *Organisation.objects.filter(
+        corporate_number=number).values_list("pk", flat=True)})
+    locked = {o.pk: o for o in Organisation.objects.select_for_update().filter(pk__in=ids)}
+    _resolve(claim, to=CorporateNumberClaim.Status.ACCEPTED, by=by, note=note)
+    claimant = locked[claim.claimant_id]
+    for holder in (o for o in locked.values() if o.pk != claimant.pk):
+        holder.corporate_number = ""
+        holder.save(update_fields=["corporate_number", "updated_at"])
+        _record_on(holder, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
+                   changes={"corporate_number": [number, ""]}, reason=note)
+        if claim.holder_id != holder.pk:
+            claim.holder = holder
+            claim.save(update_fields=["holder", "updated_at"])
+    old = claimant.corporate_number
+    claimant.corporate_number = number
+    claimant.save(update_fields=["corporate_number", "updated_at"])
+    _record_on(claimant, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
+               changes={"corporate_number": [old, number]}, reason=note)
+    return claim
+
+
+@transaction.atomic
+def reject_corporate_number_claim(*, claim: CorporateNumberClaim, by, note: str
+                                  ) -> CorporateNumberClaim:
+    """Staff reject: the number stays where it is; the claimant is told why."""
+    claim = _locked_claim(claim)
+    _resolve(claim, to=CorporateNumberClaim.Status.REJECTED, by=by, note=note)
+    return claim
+
+
+# --- E-mails -------------------------------------------------------------------------
+
+
+def _send_outcome(claim_id: int) -> None:
+    from .tasks import send_claim_outcome
+
+    send_claim_outcome.delay(claim_id)
+
+
+def _owner_emails(organisation) -> list[str]:
+    if organisation is None:
+        return []
+    return sorted(
+        Membership.objects.owners().filter(organisation=organisation, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def deliver_claim_outcome(*, claim_id: int) -> int:
+    """E-mail the outcome once: the claimant's owners always, the previous
+    holder's owners when the number moved. Returns the e-mails sent."""
+    claim = (
+        CorporateNumberClaim.objects.select_for_update(of=("self",))
+        .select_related("claimant", "holder").filter(pk=claim_id).first()
+    )
+    if claim is None or claim.notified_at or claim.status == CorporateNumberClaim.Status.OPEN:
+        return 0
+    claim.notified_at = timezone.now()
+    claim.save(update_fields=["notified_at", "updated_at"])
+    accepted = claim.status == CorporateNumberClaim.Status.ACCEPTED
+    letters = [("claimant", claim.claimant)]
+    if accepted:
+        letters.append(("holder", claim.holder))
+    sent = 0
+    # NOTE: sent inside the transaction: if the mail server refuses,
+    # notified_at is rolled back and a retry sends the e-mails.
+    with translation.override(settings.LANGUAGE_CODE):
+        for side, organisation in letters:
+            recipients = _owner_emails(organisation)
+            if not recipients:
+                continue
+            context = {
+                "claim": claim, "organisation": organisation, "side": side,
+                "accepted": accepted,
+                "url": settings.SITE_URL.rstrip("/") + (
+                    reverse("accounts:claim_detail", args=[claim.pk]) if side == "claimant"
+                    else reverse("accounts:organisation_detail", args=[organisation.pk])),
+            }
+            subject = render_to_string("accounts/email/claim_outcome_subject.txt", context)
+            body = render_to_string("accounts/email/claim_outcome_body.txt", context)
+            send_mail(" ".join(subject.split()), body, None, recipients)
+            sent += 1
+    return sent
