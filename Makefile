@@ -36,6 +36,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # Regenerate the ja catalog after changing strings (makemessages needs GNU
 # gettext's xgettext; existing translations are kept).

@@ -14,16 +14,10 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import EventModel, TimeStampedModel
 from core.prefectures import Prefecture
+from core.roles import Role
 from core.vocab import LegalForm
 
 from .querysets import CorporateNumberClaimQuerySet, MembershipQuerySet, OrganisationQuerySet
-
-
-class Role(models.TextChoices):
-    PROGRAMME_STAFF = "staff", _("Programme staff")
-    OVERSIGHT = "oversight", _("Oversight viewer")
-    REVIEWER = "reviewer", _("Reviewer")
-    APPLICANT = "applicant", _("Applicant")
 
 
 class EmailUserManager(UserManager):

@@ -4,8 +4,8 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.errors import DomainError
+from core.roles import Role
 
 from .models import Programme, ProgrammeEvent
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import Role
+from core.roles import Role
 
 from .factories import OrganisationFactory, ProgrammeFactory, UserFactory
 

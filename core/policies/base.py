@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db.models import Q
 
-from accounts.models import Role
+from core.roles import Role
 
 NOTHING = Q(pk__in=[])
 

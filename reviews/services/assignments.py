@@ -6,10 +6,10 @@ from functools import partial
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from applications.models import Application
 from applications.services import set_application_status
 from core.errors import DomainError
+from core.roles import Role
 from grants.models import FundingRound
 from grants.services import start_review
 

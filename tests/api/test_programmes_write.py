@@ -4,7 +4,7 @@ row; e.g. programme C, the local public-private platform programme."""
 
 import pytest
 
-from accounts.models import Role
+from core.roles import Role
 from grants.models import Programme, ProgrammeEvent
 from tests.factories import UserFactory
 

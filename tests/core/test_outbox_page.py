@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role
 from core.models import OutboxEvent, OutboxMessage
+from core.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

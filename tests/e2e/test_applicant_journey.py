@@ -19,9 +19,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
 from core.corporate_number import corporate_number_check_digit
 from core.fiscal import current_fiscal_year
+from core.roles import Role
 from core.vocab import LegalForm
 from grants.models import FundingRound
 from tests.factories import (

@@ -3,8 +3,8 @@
 import factory
 from django.utils import timezone
 
-from accounts.models import Role
 from applications.models import Application
+from core.roles import Role
 from grants.models import FundingRound
 from reviews.models import (
     Assignment,
