@@ -46,4 +46,4 @@ class CorporateNumberClaimQuerySet(models.QuerySet):
         return self.filter(corporate_number_claims_visible_to(user))
 
     def open(self):
-        return self.filter(status="open")
+        return self.filter(status=self.model.Status.OPEN)

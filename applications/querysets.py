@@ -10,4 +10,4 @@ class ApplicationQuerySet(models.QuerySet):
         return self.filter(applications_visible_to(user))
 
     def submitted(self):
-        return self.exclude(status__in=["draft", "withdrawn"])
+        return self.exclude(status__in=[self.model.Status.DRAFT, self.model.Status.WITHDRAWN])

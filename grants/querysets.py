@@ -9,10 +9,10 @@ class FundingRoundQuerySet(models.QuerySet):
         return self.filter(rounds_visible_to(user))
 
     def published(self):
-        return self.exclude(status="draft")
+        return self.exclude(status=self.model.Status.DRAFT)
 
     def open_or_upcoming(self):
-        return self.filter(status="open", closes_at__gt=timezone.now())
+        return self.filter(status=self.model.Status.OPEN, closes_at__gt=timezone.now())
 
     def in_fiscal_year(self, year: int):
         return self.filter(fiscal_year=year)

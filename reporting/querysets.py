@@ -9,10 +9,10 @@ class ProgressReportQuerySet(models.QuerySet):
 
     def handed_in(self):
         """Submitted at least once (submitted, in revision or accepted)."""
-        return self.exclude(status="draft")
+        return self.exclude(status=self.model.Status.DRAFT)
 
     def accepted(self):
-        return self.filter(status="accepted")
+        return self.filter(status=self.model.Status.ACCEPTED)
 
     def in_fiscal_year(self, year: int):
         return self.filter(fiscal_year=year)

@@ -15,7 +15,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(assignments_visible_to(user))
 
     def active(self):
-        return self.filter(status="active")
+        return self.filter(status=self.model.Status.ACTIVE)
 
     def in_round(self, funding_round):
         return self.filter(application__funding_round=funding_round)
@@ -28,20 +28,20 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(reviews_visible_to(user))
 
     def submitted(self):
-        return self.filter(status="submitted")
+        return self.filter(status=self.model.Status.SUBMITTED)
 
     def counted(self):
         """Submitted reviews of active, unconflicted assignments: the only
         reviews that count (drafts are never counted as zeros)."""
-        from .models import ConflictOfInterest
+        from .models import Assignment, ConflictOfInterest
 
         conflicted = ConflictOfInterest.objects.filter(
             application_id=models.OuterRef("assignment__application_id"),
             reviewer_id=models.OuterRef("assignment__reviewer_id"),
         )
-        return self.filter(status="submitted", assignment__status="active").exclude(
-            models.Exists(conflicted)
-        )
+        return self.filter(
+            status=self.model.Status.SUBMITTED, assignment__status=Assignment.Status.ACTIVE
+        ).exclude(models.Exists(conflicted))
 
 
 class DecisionQuerySet(models.QuerySet):

@@ -1,5 +1,6 @@
 """Policies for programmes and funding rounds."""
 
+from django.apps import apps
 from django.db.models import Q
 
 from .base import NOTHING, is_programme_staff, is_staff_user, sees_all_programmes
@@ -7,15 +8,21 @@ from .base import NOTHING, is_programme_staff, is_staff_user, sees_all_programme
 # --- Funding rounds -------------------------------------------------------------
 
 
+def _draft():
+    """FundingRound.Status.DRAFT; core reads the model through the app registry
+    rather than importing grants, which sits above it."""
+    return apps.get_model("grants", "FundingRound").Status.DRAFT
+
+
 def rounds_visible_to(user) -> Q:
     """Published rounds are public; drafts only for staff and oversight."""
     if sees_all_programmes(user):
         return Q()
-    return ~Q(status="draft")
+    return ~Q(status=_draft())
 
 
 def can_view_round(user, funding_round) -> bool:
-    return funding_round.status != "draft" or sees_all_programmes(user)
+    return funding_round.status != funding_round.Status.DRAFT or sees_all_programmes(user)
 
 
 def can_manage_round(user, funding_round) -> bool:

@@ -43,12 +43,17 @@ def _unconflicted(user, prefix: str = "") -> Q:
     return ~Q(**{own: conflicted}) & ~of_member(user, prefix)
 
 
+def _active_assignment():
+    """Assignment.Status.ACTIVE, read through the app registry (core sits below reviews)."""
+    return apps.get_model("reviews", "Assignment").Status.ACTIVE
+
+
 def reviewer_application_scope(user) -> Q:
     """Applications a reviewer may open: assigned to them, active, declared
     free of conflict before reading, and not conflicted."""
     assignment = apps.get_model("reviews", "Assignment")
     assigned = assignment.objects.filter(
-        reviewer=user, status="active", no_conflict_declared_at__isnull=False
+        reviewer=user, status=assignment.Status.ACTIVE, no_conflict_declared_at__isnull=False
     ).values("application_id")
     return Q(pk__in=assigned) & _unconflicted(user)
 
@@ -60,7 +65,7 @@ def assignments_visible_to(user) -> Q:
         return Q()
     if not is_reviewer(user):
         return NOTHING
-    return Q(reviewer=user, status="active") & _unconflicted(user, "application__")
+    return Q(reviewer=user, status=_active_assignment()) & _unconflicted(user, "application__")
 
 
 def reviews_visible_to(user) -> Q:
@@ -70,7 +75,7 @@ def reviews_visible_to(user) -> Q:
         return Q()
     if not is_reviewer(user):
         return NOTHING
-    return Q(assignment__reviewer=user, assignment__status="active") & _unconflicted(
+    return Q(assignment__reviewer=user, assignment__status=_active_assignment()) & _unconflicted(
         user, "assignment__application__"
     )
 
@@ -111,7 +116,7 @@ def can_declare_on_assignment(user, assignment) -> bool:
     return (
         is_reviewer(user)
         and assignment.reviewer_id == user.pk
-        and assignment.status == "active"
+        and assignment.status == assignment.Status.ACTIVE
     )
 
 
