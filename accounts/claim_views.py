@@ -68,7 +68,6 @@ def claim_detail(request, pk):
         "claim": claim,
         "events": claim.events.select_related("actor"),
         "is_staff_view": policies.can_list_corporate_number_claims(request.user),
-        "may_resolve": request.user.has_perm("accounts.resolve_corporate_number_claim", claim),
     })
 
 

@@ -164,7 +164,6 @@ def organisation_detail(request, pk):
         {
             "organisation": organisation,
             "memberships": memberships,
-            "may_manage": may_manage,
             "events": events if show_history else None,
             "claims": claims,
         },

@@ -24,6 +24,9 @@ class Application(TimeStampedModel):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # Handed in and not yet decided: what review and decisions work on.
+    UNDECIDED_STATUSES = (Status.SUBMITTED, Status.ELIGIBLE, Status.UNDER_REVIEW)
+
     # Allowed moves; services refuse anything not listed.
     TRANSITIONS = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},

@@ -101,7 +101,6 @@ def round_detail(request, pk):
     return render(request, "grants/round_detail.html", {
         "round": funding_round,
         "legal_forms": funding_round.allowed_legal_form_labels(),
-        "may_manage": request.user.has_perm("grants.manage_round", funding_round),
     })
 
 
@@ -331,7 +330,6 @@ def round_history(request, pk):
     return render(request, "grants/round_history.html", {
         "round": funding_round,
         "events": [_event_row(e) for e in events],
-        "may_manage": request.user.has_perm("grants.manage_round", funding_round),
     })
 
 

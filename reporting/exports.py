@@ -27,7 +27,7 @@ from openpyxl import Workbook
 
 from applications.exports import neutralise
 from core.prefectures import PREFECTURE_NAMES_JA
-from grants.models import Award, AwardYear, Payment
+from grants.models import Award, AwardYear, FundingRound, Payment
 
 from . import aggregates
 from .findings_filters import FindingFilter
@@ -266,7 +266,7 @@ def open_data_queryset(queryset, scope: aggregates.OutcomeScope):
 
 # SECURITY: the public open data names only what a published award notice
 # names; awards of rounds still being decided stay out of it.
-PUBLIC_ROUND_STATUSES = ("decided", "archived")
+PUBLIC_ROUND_STATUSES = (FundingRound.Status.DECIDED, FundingRound.Status.ARCHIVED)
 
 
 def public_open_data_awards(scope: aggregates.OutcomeScope):

@@ -138,7 +138,6 @@ def award_detail(request, pk):
         "deadlines": deadlines,
         "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in award.events.all()],
         "may_manage": may_manage,
-        "may_request_change": user.has_perm("grants.request_budget_change", award),
         "may_start_report": award.organisation.has_member(user),
         "continuation_form": forms.ContinuationForm(years=later_planned) if later_planned else None,
         "status_form": forms.AwardStatusForm(prefix="st"),

@@ -121,7 +121,7 @@ def assignment_overview(funding_round):
     with loads, and conflict counts: a constant number of queries."""
     applications = list(
         Application.objects.filter(funding_round=funding_round, status__in=UNDECIDED_STATUSES + (
-            "awarded", "declined"))
+            Application.Status.AWARDED, Application.Status.DECLINED))
         .select_related("organisation", "theme")
         .prefetch_related(
             Prefetch(
@@ -137,14 +137,16 @@ def assignment_overview(funding_round):
         )
     )
     loads = Counter(
-        Assignment.objects.filter(application__funding_round=funding_round, status="active")
+        Assignment.objects.filter(
+            application__funding_round=funding_round, status=Assignment.Status.ACTIVE
+        )
         .values_list("reviewer_id", flat=True)
     )
     pool = list(ReviewerProfile.objects.active().select_related("user"))
     for application in applications:
         application.conflict_count = conflicts.get(application.pk, 0)
         application.active_assignments = [
-            a for a in application.review_assignments.all() if a.status == "active"
+            a for a in application.review_assignments.all() if a.status == Assignment.Status.ACTIVE
         ]
     for profile in pool:
         profile.load = loads.get(profile.user_id, 0)
@@ -158,13 +160,13 @@ def round_review_progress(funding_round) -> dict:
         "applications": Application.objects.filter(
             funding_round=funding_round, status__in=UNDECIDED_STATUSES
         ).count(),
-        "assignments": assignments.filter(status="active").count(),
-        "conflicted": assignments.filter(status="conflicted").count(),
+        "assignments": assignments.filter(status=Assignment.Status.ACTIVE).count(),
+        "conflicted": assignments.filter(status=Assignment.Status.CONFLICTED).count(),
         "submitted": Review.objects.counted().filter(
             assignment__application__funding_round=funding_round
         ).count(),
         "drafts": Review.objects.filter(
-            assignment__application__funding_round=funding_round, status="draft"
+            assignment__application__funding_round=funding_round, status=Review.Status.DRAFT
         ).count(),
         "decided": Decision.objects.filter(funding_round=funding_round).count(),
     }

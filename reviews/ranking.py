@@ -32,12 +32,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from applications.models import Application
+
 SUPPORTING = frozenset({"strongly_support", "support"})
 OPPOSING = frozenset({"do_not_support"})
 # Statuses that take part in the ranking (decided ones stay visible).
 RANKED_STATUSES = ("submitted", "eligible", "under_review", "awarded", "declined")
 # Statuses still waiting for a decision.
-UNDECIDED_STATUSES = ("submitted", "eligible", "under_review")
+UNDECIDED_STATUSES = Application.UNDECIDED_STATUSES
 
 
 def _mean(values) -> float:
@@ -392,7 +394,6 @@ def review_totals(funding_round_id: int) -> list[ReviewTotal]:
 def round_ranking(funding_round) -> RoundRanking:
     """The ranking page's data with a constant number of queries (rubric,
     applications, review totals, themes, tiers), whatever the round's size."""
-    from applications.models import Application
 
     from .models import Criterion
 

@@ -29,7 +29,7 @@ def notify_reviewer_assignments(reviewer_id: int) -> int:
     with transaction.atomic():
         pending = list(
             Assignment.objects.select_for_update()
-            .filter(reviewer_id=reviewer_id, status="active", notified_at__isnull=True)
+            .filter(reviewer_id=reviewer_id, status=Assignment.Status.ACTIVE, notified_at__isnull=True)
             .select_related("reviewer", "application__funding_round")
             .order_by("due_on", "id")
         )

@@ -60,7 +60,10 @@ from .queries import (
 from .ranking import UNDECIDED_STATUSES, round_ranking
 from .services.rubrics import CRITERION_FIELDS, SETTING_FIELDS
 
-REVIEW_ROUND_STATUSES = ("closed", "reviewing", "decided", "archived")
+REVIEW_ROUND_STATUSES = (
+    FundingRound.Status.CLOSED, FundingRound.Status.REVIEWING,
+    FundingRound.Status.DECIDED, FundingRound.Status.ARCHIVED,
+)
 
 
 def _review_round(request, pk) -> FundingRound:
@@ -303,7 +306,7 @@ def assignments(request, pk):
     funding_round = _review_round(request, pk)
     may_manage = _may_manage(request, funding_round)
     applications, pool = assignment_overview(funding_round)
-    waiting = [a for a in applications if a.status in ("submitted", "eligible", "under_review")]
+    waiting = [a for a in applications if a.status in UNDECIDED_STATUSES]
     rubric = services.rubric_for(funding_round)
     auto_form = AutoAssignForm(initial={
         "k": rubric.reviews_per_application, "max_load": rubric.max_load,

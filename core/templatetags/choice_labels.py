@@ -25,3 +25,21 @@ def choice_label(obj, field_name: str) -> str:
     """The display label of a choice field, as get_<field>_display() gives it."""
     value = getattr(obj, field_name)
     return _labels(type(obj), field_name, get_language() or "").get(value, value)
+
+
+@lru_cache(maxsize=256)
+def _members(model, names: str) -> frozenset:
+    """The Status members named in "SUBMITTED,ELIGIBLE"; a name the model's
+    enum does not have raises KeyError, so a typo fails the page loudly
+    instead of quietly hiding a button."""
+    return frozenset(model.Status[name.strip()] for name in names.split(","))
+
+
+@register.filter
+def status_is(obj, names: str) -> bool:
+    """{% if application|status_is:"RETURNED" %}: the object's status compared
+    with its model's Status enum by member name (one or several, comma
+    separated), never with a hand-typed stored value. None is no status."""
+    if obj is None or obj == "":
+        return False
+    return obj.status in _members(type(obj), names)

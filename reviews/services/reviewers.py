@@ -120,7 +120,7 @@ def update_reviewer_profile(*, profile: ReviewerProfile, by, **values) -> Review
         setattr(profile, field, value)
     profile.save()
     assigned = Application.objects.filter(
-        review_assignments__reviewer_id=profile.user_id, review_assignments__status="active"
+        review_assignments__reviewer_id=profile.user_id, review_assignments__status=Assignment.Status.ACTIVE
     )
     refresh_conflicts(applications=assigned, reviewer_ids=[profile.user_id], by=by)
     return profile
