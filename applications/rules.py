@@ -16,6 +16,7 @@ from core.fiscal import fiscal_year_label
 from core.money import format_yen
 from core.prefectures import Prefecture
 from core.vocab import LegalForm, corporate_number_required
+from grants.rules import ceiling_breaches
 
 from .content import editable_content, totals_by_year
 from .models import Application, BudgetLine, ConsortiumMember, Indicator
@@ -149,29 +150,21 @@ def _budget(content, funding_round, category_ids, tier) -> list[Problem]:
 
 
 def _ceiling(lines, funding_round, tier) -> list[Problem]:
-    """Total within the tier's ceiling, per fiscal year or per award."""
-    if funding_round.ceiling_basis == funding_round.CeilingBasis.PER_AWARD:
-        total = sum(line["amount_yen"] for line in lines)
-        if total > tier.ceiling_yen:
-            return [Problem(
-                "budget_lines", "over_ceiling",
-                _("Budget: the total of %(total)s is over the ceiling of %(ceiling)s for "
-                  "the whole award (%(tier)s).")
-                % {"total": format_yen(total), "ceiling": format_yen(tier.ceiling_yen),
-                   "tier": tier.name},
-            )]
-        return []
-    return [
-        Problem(
-            "budget_lines", "over_ceiling",
-            _("Budget: the total of %(total)s in %(year)s is over the ceiling of "
-              "%(ceiling)s per fiscal year (%(tier)s).")
-            % {"total": format_yen(total), "year": fiscal_year_label(year),
-               "ceiling": format_yen(tier.ceiling_yen), "tier": tier.name},
-        )
-        for year, total in totals_by_year(lines).items()
-        if total > tier.ceiling_yen
-    ]
+    """Total within the tier's ceiling, per fiscal year or per award
+    (grants.rules.ceiling_breaches, which awards apply too)."""
+    problems = []
+    for breach in ceiling_breaches(funding_round, tier, totals_by_year(lines)):
+        values = {"total": format_yen(breach.total_yen), "ceiling": format_yen(breach.ceiling_yen),
+                  "tier": tier.name}
+        if breach.fiscal_year is None:
+            message = _("Budget: the total of %(total)s is over the ceiling of %(ceiling)s for "
+                        "the whole award (%(tier)s).") % values
+        else:
+            message = _("Budget: the total of %(total)s in %(year)s is over the ceiling of "
+                        "%(ceiling)s per fiscal year (%(tier)s).") % {
+                **values, "year": fiscal_year_label(breach.fiscal_year)}
+        problems.append(Problem("budget_lines", "over_ceiling", message))
+    return problems
 
 
 def _indicators(content, funding_round) -> list[Problem]:

@@ -35,6 +35,7 @@ from .models import (
     ReportingDefaults,
     ScheduledPayment,
 )
+from .rules import ceiling_breaches
 from .services import _locked_round
 from .services import _record as _record_round_event
 
@@ -145,19 +146,12 @@ def _check_budget(funding_round: FundingRound, tier, budget: dict[int, dict[int,
 
 def _check_ceiling(funding_round, tier, year_totals: dict[int, int]) -> None:
     """The tier ceiling (経費負担の上限) caps each year or the whole award."""
-    if tier is None:
-        return
-    if funding_round.ceiling_basis == FundingRound.CeilingBasis.PER_AWARD:
-        totals = {"all": sum(year_totals.values())}
-    else:
-        totals = year_totals
-    for total in totals.values():
-        if total > tier.ceiling_yen:
-            raise DomainError(
-                _("The approved amount %(amount)s is above the ceiling %(ceiling)s.")
-                % {"amount": format_yen(total), "ceiling": format_yen(tier.ceiling_yen)},
-                code="above_ceiling", field="approved_yen",
-            )
+    for breach in ceiling_breaches(funding_round, tier, year_totals):
+        raise DomainError(
+            _("The approved amount %(amount)s is above the ceiling %(ceiling)s.")
+            % {"amount": format_yen(breach.total_yen), "ceiling": format_yen(breach.ceiling_yen)},
+            code="above_ceiling", field="approved_yen",
+        )
 
 
 def _next_award_number(funding_round: FundingRound) -> str:

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from applications.models import Application
@@ -175,12 +175,9 @@ def round_review_progress(funding_round) -> dict:
 def round_proposal(funding_round, *, amounts=None, ranking=None):
     """The proposed selection over the undecided applications of a round."""
     ranking = ranking or round_ranking(funding_round)
-    decided = Decision.objects.filter(funding_round=funding_round, outcome="awarded")
-    per_theme = {
-        row["application__theme_id"]: row["n"]
-        for row in decided.values("application__theme_id").annotate(n=Count("id"))
-    }
-    committed = decided.aggregate(total=Sum("amount_yen"))["total"] or 0
+    decided = Decision.objects.filter(funding_round=funding_round)
+    per_theme = decided.awarded_by_theme()
+    committed = decided.committed_yen()
     limits = {
         theme.pk: (theme.min_awards, theme.max_awards) for theme in funding_round.themes.all()
     }

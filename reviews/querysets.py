@@ -1,6 +1,7 @@
 """Chainable filters for reviews; scopes come from core.policies."""
 
 from django.db import models
+from django.db.models import Count, Sum
 
 
 class ReviewerProfileQuerySet(models.QuerySet):
@@ -51,4 +52,16 @@ class DecisionQuerySet(models.QuerySet):
         return self.filter(decisions_visible_to(user))
 
     def awarded(self):
-        return self.filter(outcome="awarded")
+        return self.filter(outcome=self.model.Outcome.AWARDED)
+
+    def committed_yen(self) -> int:
+        """The money these decisions have awarded: the one committed-budget
+        query, for the decision checks and the proposed selection."""
+        return self.awarded().aggregate(total=Sum("amount_yen"))["total"] or 0
+
+    def awarded_by_theme(self) -> dict:
+        """{theme id: number of awards} over these decisions."""
+        return dict(
+            self.awarded().order_by().values("application__theme_id")
+            .annotate(n=Count("id")).values_list("application__theme_id", "n")
+        )

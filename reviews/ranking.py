@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from applications.models import Application
+from grants.rules import theme_is_full
 
 SUPPORTING = frozenset({"strongly_support", "support"})
 OPPOSING = frozenset({"do_not_support"})
@@ -278,8 +279,7 @@ def propose_selection(
         return max((minimum or 0) - counts[theme], 0)
 
     def full(theme):
-        maximum = limits.get(theme, (None, None))[1]
-        return maximum is not None and counts[theme] >= maximum
+        return theme_is_full(limits.get(theme, (None, None))[1], counts[theme])
 
     def take(row, reason):
         nonlocal remaining

@@ -3,7 +3,6 @@
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from applications.models import Application
@@ -11,6 +10,7 @@ from applications.services import set_application_status
 from core.errors import DomainError
 from core.money import format_yen
 from grants.award_services import create_award_from_application
+from grants.rules import theme_is_full
 from grants.services import mark_round_decided
 
 from ..models import Decision, DecisionBatch
@@ -24,13 +24,6 @@ _STATUS_FOR = {
 }
 
 
-def _committed_yen(funding_round) -> int:
-    return (
-        Decision.objects.filter(funding_round=funding_round, outcome=Decision.Outcome.AWARDED)
-        .aggregate(total=Sum("amount_yen"))["total"] or 0
-    )
-
-
 def _check_award(funding_round, application, amount_yen) -> None:
     if not isinstance(amount_yen, int) or amount_yen <= 0:
         raise DomainError(_("Enter the award amount in whole yen."), code="amount_required",
@@ -41,7 +34,8 @@ def _check_award(funding_round, application, amount_yen) -> None:
             % {"requested": format_yen(application.requested_yen)},
             code="amount_above_request", field="amount_yen",
         )
-    remaining = funding_round.budget_yen - _committed_yen(funding_round)
+    remaining = funding_round.budget_yen - Decision.objects.filter(
+        funding_round=funding_round).committed_yen()
     if amount_yen > remaining:
         raise DomainError(
             _("Only %(remaining)s of the round's budget remains.")
@@ -51,10 +45,8 @@ def _check_award(funding_round, application, amount_yen) -> None:
     theme = application.theme
     if theme is not None and theme.max_awards is not None:
         awarded = Decision.objects.filter(
-            funding_round=funding_round, outcome=Decision.Outcome.AWARDED,
-            application__theme=theme,
-        ).count()
-        if awarded >= theme.max_awards:
+            funding_round=funding_round, application__theme=theme).awarded().count()
+        if theme_is_full(theme.max_awards, awarded):
             raise DomainError(
                 _("Theme %(number)s already has its maximum of %(max)s awards.")
                 % {"number": theme.number, "max": theme.max_awards},
