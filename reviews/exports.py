@@ -1,6 +1,6 @@
 """CSV and XLSX of a round's ranking and decisions, in the screen's order.
 
-Callers pass a round the user may see (reviews.views._review_round) and
+Callers pass a round the user may see (reviews.views.review_round) and
 nothing here widens it. SECURITY: text cells that a spreadsheet would read as
 a formula get a leading quote (applications.exports.neutralise). In XLSX,
 yen are integers formatted #,##0, scores two decimals, moments real

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, views
+from . import decision_views, export_views, views
 
 app_name = "reviews"
 
@@ -14,13 +14,13 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("rounds/<int:pk>/rubric/", views.rubric, name="rubric"),
     path("rounds/<int:pk>/assignments/", views.assignments, name="assignments"),
-    path("rounds/<int:pk>/ranking/", views.ranking, name="ranking"),
-    path("rounds/<int:pk>/decisions/", views.decisions, name="decisions"),
+    path("rounds/<int:pk>/ranking/", decision_views.ranking, name="ranking"),
+    path("rounds/<int:pk>/decisions/", decision_views.decisions, name="decisions"),
     path("rounds/<int:pk>/<str:kind>/export.<str:fmt>", export_views.round_export,
          name="round_export"),
     path("reviewers/", views.reviewers, name="reviewers"),
     path("reviewers/invite/", views.reviewer_form, name="reviewer_invite"),
     path("reviewers/<int:pk>/edit/", views.reviewer_form, name="reviewer_edit"),
-    path("decisions/<int:pk>/", views.decision_detail, name="decision"),
-    path("decisions/<int:pk>/notice.pdf", views.notice, name="notice"),
+    path("decisions/<int:pk>/", decision_views.decision_detail, name="decision"),
+    path("decisions/<int:pk>/notice.pdf", decision_views.notice, name="notice"),
 ]

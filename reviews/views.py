@@ -1,5 +1,5 @@
-"""Review pages: the reviewer's queue and scoring, staff rubric, pool,
-assignment, ranking and decisions, and the applicant's decision.
+"""Review pages: the reviewer's queue and scoring, staff rubric, pool and
+assignment (ranking and decisions: reviews.decision_views).
 
 Thin: scope first (404), then the policy (403), then a service.
 """
@@ -11,7 +11,6 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -30,34 +29,26 @@ from grants.models import FundingRound
 from . import services
 from .forms import (
     AutoAssignForm,
-    BulkReasonForm,
     ConflictForm,
     CopyRubricForm,
     CriterionFormSet,
-    DecisionForm,
-    DecisionRowFormSet,
     ManualAssignForm,
     ReviewerProfileForm,
     ReviewForm,
     RubricSettingsForm,
 )
-from .models import Assignment, Criterion, Decision, Review, ReviewerProfile
+from .models import Assignment, Criterion, Review, ReviewerProfile
 from .queries import (
-    applicant_comments,
     assignment_overview,
-    batch_progress,
     criteria_of,
     other_reviews,
     others_scores_visible,
-    review_links,
     review_total,
     reviewer_queue,
-    round_decisions,
-    round_proposal,
     round_review_progress,
     scoring_materials,
 )
-from .ranking import UNDECIDED_STATUSES, round_ranking
+from .ranking import UNDECIDED_STATUSES
 from .services.rubrics import CRITERION_FIELDS, SETTING_FIELDS
 
 REVIEW_ROUND_STATUSES = (
@@ -66,7 +57,7 @@ REVIEW_ROUND_STATUSES = (
 )
 
 
-def _review_round(request, pk) -> FundingRound:
+def review_round(request, pk) -> FundingRound:
     """A round's review pages: staff and oversight only (others 404)."""
     return get_object_or_404(
         FundingRound.objects.filter(review_rounds_visible_to(request.user)).select_related(
@@ -76,7 +67,7 @@ def _review_round(request, pk) -> FundingRound:
     )
 
 
-def _may_manage(request, funding_round) -> bool:
+def may_manage_round(request, funding_round) -> bool:
     return request.user.has_perm("reviews.manage_round", funding_round)
 
 
@@ -227,14 +218,14 @@ def round_list(request):
 
 
 def round_detail(request, pk):
-    funding_round = _review_round(request, pk)
+    funding_round = review_round(request, pk)
     rubric = services.rubric_for(funding_round)
     return render(request, "reviews/round_detail.html", {
         "round": funding_round,
         "rubric": rubric,
         "criteria": criteria_of(funding_round.pk),
         "progress": round_review_progress(funding_round),
-        "may_manage": _may_manage(request, funding_round),
+        "may_manage": may_manage_round(request, funding_round),
     })
 
 
@@ -255,14 +246,14 @@ def _rubric_context(request, funding_round, **forms):
             for c in criteria
         ]),
         "copy_form": CopyRubricForm(rounds=rounds),
-        "may_manage": _may_manage(request, funding_round),
+        "may_manage": may_manage_round(request, funding_round),
     }
     context.update(forms)
     return context
 
 
 def rubric(request, pk):
-    funding_round = _review_round(request, pk)
+    funding_round = review_round(request, pk)
     if request.method != "POST":
         return render(request, "reviews/rubric.html", _rubric_context(request, funding_round))
     require_perm(request.user, "reviews.manage_round", funding_round)
@@ -303,8 +294,8 @@ def rubric(request, pk):
 
 
 def assignments(request, pk):
-    funding_round = _review_round(request, pk)
-    may_manage = _may_manage(request, funding_round)
+    funding_round = review_round(request, pk)
+    may_manage = may_manage_round(request, funding_round)
     applications, pool = assignment_overview(funding_round)
     waiting = [a for a in applications if a.status in UNDECIDED_STATUSES]
     rubric = services.rubric_for(funding_round)
@@ -370,194 +361,6 @@ def unassign(request, pk):
     return redirect("reviews:assignments", pk=funding_round.pk)
 
 
-# --- Staff: ranking and decisions ---------------------------------------------------
-
-
-def ranking(request, pk):
-    funding_round = _review_round(request, pk)
-    require_perm(request.user, "reviews.view_ranking", funding_round)
-    return render(request, "reviews/ranking.html", {
-        "round": funding_round, "ranking": round_ranking(funding_round),
-        "review_links": review_links(funding_round, request.user),
-    })
-
-
-ROWS_PREFIX = "rows"
-
-
-def _bound_rows(source, undecided):
-    """The proposal rows as sent (a formset), or None when the request
-    carries none (the first visit)."""
-    if not any(key.startswith(f"{ROWS_PREFIX}-") for key in source):
-        return None
-    return DecisionRowFormSet(source, prefix=ROWS_PREFIX,
-                              form_kwargs={"applications": undecided})
-
-
-def _typed_amounts(formset) -> dict[int, int]:
-    """The amounts typed in the valid rows (the proposal uses them)."""
-    if formset is None or not formset.management_form.is_valid():
-        return {}
-    return {
-        form.cleaned_data["application"]: form.cleaned_data["amount_yen"]
-        for form in formset.forms
-        if form.is_valid() and form.cleaned_data.get("amount_yen") is not None
-    }
-
-
-def _rows_for(proposal, bound, undecided):
-    """(proposal row, row form) pairs. The bound forms (what was typed) when
-    they match the proposal's rows, else fresh ones from the proposal."""
-    ids = [str(row.ranked.id) for row in proposal.rows]
-    if (bound is not None and bound.management_form.is_valid()
-            and [str(form["application"].value()) for form in bound.forms] == ids):
-        return bound, list(zip(proposal.rows, bound.forms, strict=True))
-    fresh = DecisionRowFormSet(prefix=ROWS_PREFIX, form_kwargs={"applications": undecided},
-                               initial=[{
-                                   "application": row.ranked.id, "amount_yen": row.amount_yen,
-                                   "outcome": Decision.Outcome.AWARDED if row.selected
-                                   else Decision.Outcome.DECLINED,
-                               } for row in proposal.rows])
-    return fresh, list(zip(proposal.rows, fresh.forms, strict=True))
-
-
-def _row_errors(formset, receipts) -> list[str]:
-    """Every problem of the rows, for the summary above the table."""
-    errors = [str(e) for e in formset.non_form_errors()]
-    for form in formset.forms:
-        if not form.errors:
-            continue
-        raw = str(form["application"].value())
-        receipt = receipts.get(raw, raw)
-        for name, field_errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            errors += [f"{receipt}: {label}: {error}" for error in field_errors]
-    return errors
-
-
-def decisions(request, pk):
-    funding_round = _review_round(request, pk)
-    require_perm(request.user, "reviews.view_ranking", funding_round)
-    may_manage = _may_manage(request, funding_round)
-    source = request.POST if request.method == "POST" else request.GET
-    action = request.POST.get("action") if request.method == "POST" else None
-    ranking_full = round_ranking(funding_round)
-    undecided = [r.application for r in ranking_full.rows
-                 if r.application.status in UNDECIDED_STATUSES]
-    if action in ("recalculate", "bulk"):
-        bound = DecisionRowFormSet(source, prefix=ROWS_PREFIX,
-                                   form_kwargs={"applications": undecided})
-    else:
-        bound = _bound_rows(source, undecided)
-    ranking_data, proposal = round_proposal(funding_round, amounts=_typed_amounts(bound),
-                                            ranking=ranking_full)
-    themes = {t.pk: t for t in funding_round.themes.all()}
-    for row in proposal.rows:
-        row.theme = themes.get(row.ranked.application.theme_id)
-    receipts = {str(a.id): a.receipt_number or str(a.id) for a in undecided}
-    single_form = DecisionForm(applications=undecided, prefix="single")
-    bulk_form = BulkReasonForm(auto_id="bulk_%s")
-    page_errors = []
-    status = 200
-    if bound is not None and not bound.is_valid():
-        page_errors = _row_errors(bound, receipts)
-        status = 400
-    if request.method == "POST":
-        require_perm(request.user, "reviews.manage_round", funding_round)
-        if action == "recalculate":
-            pass  # only the proposal with the amounts typed in
-        elif action == "single":
-            status = 400
-            single_form = DecisionForm(request.POST, applications=undecided, prefix="single")
-            if single_form.is_valid() and _decide_one(request, single_form, undecided):
-                return redirect("reviews:decisions", pk=pk)
-        elif action == "bulk":
-            status = 400
-            bulk_form = BulkReasonForm(request.POST, auto_id="bulk_%s")
-            done = (not page_errors and bulk_form.is_valid()
-                    and _decide_many(request, funding_round, bound, bulk_form, undecided))
-            if isinstance(done, HttpResponse):  # the confirmation page
-                return done
-            if done:
-                return redirect("reviews:decisions", pk=pk)
-        else:
-            status = 400
-            page_errors.append(_("Unknown action: reload the page and try again."))
-    row_formset, rows = _rows_for(proposal, bound, undecided)
-    return render(request, "reviews/decisions.html", {
-        "round": funding_round, "ranking": ranking_data, "proposal": proposal,
-        "decided": round_decisions(funding_round), "batches": batch_progress(funding_round),
-        "single_form": single_form, "bulk_form": bulk_form, "may_manage": may_manage,
-        "row_formset": row_formset, "rows": rows, "page_errors": page_errors,
-        "review_links": review_links(funding_round, request.user),
-        "unmet": [
-            (themes.get(theme_id), minimum, reached)
-            for theme_id, (minimum, reached) in proposal.unmet_minimums.items()
-        ],
-    }, status=status)
-
-
-def _award_amount(outcome, typed, application):
-    """Awards default to the requested amount when the amount is left blank."""
-    if outcome != Decision.Outcome.AWARDED:
-        return None
-    return application.requested_yen if typed is None else typed
-
-
-def _decide_one(request, form, undecided) -> bool:
-    data = form.cleaned_data
-    application = Application.objects.get(pk=data["application"])
-    decision = run_service(
-        request, services.record_decision, application=application, outcome=data["outcome"],
-        by=request.user, amount_yen=_award_amount(data["outcome"], data["amount_yen"], application),
-        reason=data["reason"], success=_("Decision recorded; the notice is being prepared."),
-    )
-    return decision is not None
-
-
-def _decide_many(request, funding_round, formset, form, undecided) -> bool:
-    applications = Application.objects.in_bulk([a.id for a in undecided])
-    items = []
-    for row in formset.forms:
-        data = row.cleaned_data
-        if not data.get("decide"):
-            continue
-        application = applications[data["application"]]
-        items.append({
-            "application": application, "outcome": data["outcome"],
-            "amount_yen": _award_amount(data["outcome"], data["amount_yen"], application),
-            "reason": form.cleaned_data["reason"],
-        })
-    if request.POST.get("confirmed") != "1":
-        return _confirm_decisions(request, funding_round, items, form)
-    batch = run_service(request, services.record_decisions, funding_round=funding_round,
-                        items=items, by=request.user)
-    if batch is None:
-        return False
-    messages.success(request, _("%(count)s decisions recorded; their notices are being prepared.")
-                     % {"count": batch.total})
-    return True
-
-
-def _confirm_decisions(request, funding_round, items, form):
-    """What recording the ticked decisions does (notices e-mailed to every
-    applicant), before it is done; the form carries the same input again."""
-    if not items:
-        messages.error(request, _("Choose at least one application to decide."))
-        return False
-    carried = [(key, value) for key, values in request.POST.lists()
-               if key not in ("csrfmiddlewaretoken", "action", "confirmed") for value in values]
-    labels = dict(Decision.Outcome.choices)
-    for item in items:
-        item["outcome_label"] = labels.get(item["outcome"], item["outcome"])
-    return render(request, "reviews/decisions_confirm.html", {
-        "round": funding_round, "items": items, "carried": carried,
-        "reason": form.cleaned_data["reason"],
-        "awarded": sum(1 for i in items if i["outcome"] == Decision.Outcome.AWARDED),
-        "awarded_yen": sum(i["amount_yen"] or 0 for i in items),
-    })
-
-
 # --- Staff: reviewer pool -------------------------------------------------------------
 
 
@@ -604,34 +407,3 @@ def reviewer_form(request, pk=None):
             return redirect("reviews:reviewers")
     return render(request, "reviews/reviewer_form.html", {"form": form, "profile": profile},
                   status=400 if request.method == "POST" else 200)
-
-
-# --- Applicant: decisions -------------------------------------------------------------
-
-
-def _decision(request, pk) -> Decision:
-    decision = get_visible_or_404(
-        Decision.objects.select_related("application__organisation", "funding_round__programme"),
-        request.user, pk=pk,
-    )
-    require_perm(request.user, "reviews.view_decision", decision)
-    return decision
-
-
-def decision_detail(request, pk):
-    """The outcome and the comments marked for the applicant (no reviewer names)."""
-    decision = _decision(request, pk)
-    return render(request, "reviews/decision_detail.html", {
-        "decision": decision, "comments": applicant_comments(decision.application_id),
-    })
-
-
-def notice(request, pk):
-    decision = _decision(request, pk)
-    if not decision.notice_file:
-        raise Http404(_("The notice is still being prepared."))
-    from .notices import notice_filename
-
-    return FileResponse(decision.notice_file.open("rb"), content_type="application/pdf",
-                        filename=notice_filename(decision))
-
