@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.local_government_code import (
     is_valid_local_government_code,
     normalise_local_government_code,
@@ -81,7 +81,7 @@ def _checked_corporate_number(values: dict, current: Organisation | None = None)
     number = normalise_corporate_number(raw)
     if not number:
         if corporate_number_required(legal_form):
-            raise DomainError(
+            raise InvalidInput(
                 _("A corporate number is required for this legal form."),
                 code="corporate_number_required",
                 field="corporate_number",

@@ -111,21 +111,6 @@ class ApplicationInput(RejectUnknownFieldsMixin, serializers.Serializer):
     indicators = ApplicationIndicatorInput(many=True, required=False, max_length=200)
     consortium_members = ApplicationConsortiumMemberInput(many=True, required=False, max_length=100)
 
-    def _round(self, attrs):
-        return self.context.get("funding_round") or attrs.get("funding_round")
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        funding_round = self._round(attrs)
-        errors = {}
-        for field in ("theme", "tier"):
-            value = attrs.get(field)
-            if value is not None and funding_round and value.funding_round_id != funding_round.pk:
-                errors[field] = [_("Choose one offered by this funding round.")]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
 
 class ApplicationCreateInput(ApplicationInput):
     funding_round = serializers.PrimaryKeyRelatedField(queryset=FundingRound.objects.none())

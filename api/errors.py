@@ -1,10 +1,11 @@
-"""Map domain refusals to HTTP: DomainError → 409, StaleVersion → 412."""
+"""Map domain refusals to HTTP: InvalidInput → 400 naming the field,
+DomainError → 409, StaleVersion → 412."""
 
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError, StaleVersion
+from core.errors import DomainError, InvalidInput, StaleVersion
 
 
 def exception_handler(exc, context):
@@ -12,6 +13,11 @@ def exception_handler(exc, context):
         return Response(
             {"code": exc.code, "detail": str(exc.message)},
             status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+    if isinstance(exc, InvalidInput):
+        return Response(
+            {exc.field or "non_field_errors": [str(exc.message)]},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": str(exc.message)}

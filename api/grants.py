@@ -7,7 +7,6 @@ every write goes through grants.services, the same calls the staff pages make.
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -174,17 +173,6 @@ class RoundFieldsInput(ReasonInput):
         min_value=0, max_value=100, required=False
     )
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        current = self.context.get("funding_round")
-        opens_at = attrs.get("opens_at", getattr(current, "opens_at", None))
-        closes_at = attrs.get("closes_at", getattr(current, "closes_at", None))
-        if opens_at and closes_at and closes_at <= opens_at:
-            raise serializers.ValidationError(
-                {"closes_at": [_("Closing time must be after opening time.")]}
-            )
-        return attrs
-
 
 class RoundCreateInput(RoundFieldsInput):
     reason = None
@@ -216,17 +204,6 @@ class ThemeInput(ReasonInput):
     max_awards = serializers.IntegerField(
         min_value=0, max_value=999, required=False, allow_null=True
     )
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        current = self.context.get("theme")
-        low = attrs.get("min_awards", getattr(current, "min_awards", None))
-        high = attrs.get("max_awards", getattr(current, "max_awards", None))
-        if low is not None and high is not None and low > high:
-            raise serializers.ValidationError(
-                {"min_awards": [_("Minimum awards cannot exceed maximum awards.")]}
-            )
-        return attrs
 
 
 class TierInput(ReasonInput):

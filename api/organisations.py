@@ -18,7 +18,7 @@ from accounts.services import create_organisation, update_organisation
 from core.local_government_code import validate_local_government_code
 from core.policies import can_create_organisation
 from core.prefectures import Prefecture
-from core.vocab import LegalForm, corporate_number_required
+from core.vocab import LegalForm
 
 from .errors import DetailOutput, DomainErrorOutput
 from .mixins import RejectUnknownFieldsMixin, ScopedObjectMixin
@@ -115,17 +115,6 @@ class OrganisationInput(RejectUnknownFieldsMixin, serializers.Serializer):
 
     def validate_phone(self, value):
         return _shape(account_forms.clean_phone, value)
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        current = self.instance
-        legal_form = attrs.get("legal_form", getattr(current, "legal_form", ""))
-        number = attrs.get("corporate_number", getattr(current, "corporate_number", ""))
-        if corporate_number_required(legal_form) and not number:
-            raise serializers.ValidationError(
-                {"corporate_number": [str(account_forms.corporate_number_missing_error().message)]}
-            )
-        return attrs
 
 
 TAG = "organisations"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, StaleVersion
+from core.errors import DomainError, InvalidInput, StaleVersion
 from grants.models import FundingRound
 
 from .content import (
@@ -159,7 +159,7 @@ def _check_references(application, content) -> None:
     for field, related in (("theme_id", funding_round.themes), ("tier_id", funding_round.tiers)):
         value = content.get(field)
         if value is not None and not related.filter(pk=value).exists():
-            raise DomainError(
+            raise InvalidInput(
                 _("Choose a %(field)s offered by this funding round.")
                 % {"field": Application._meta.get_field(field[:-3]).verbose_name},
                 code="not_in_round", field=field[:-3],

@@ -14,6 +14,13 @@ class DomainError(Exception):
         return str(self.message)
 
 
+class InvalidInput(DomainError):
+    """The input breaks a rule of the domain (a closing time before the
+    opening, a minimum above the maximum): nothing changed. The rule lives
+    in the service; the API answers 400 naming the field, as it does for
+    input of the wrong shape, so serializers only parse shape."""
+
+
 class StaleVersion(DomainError):
     """The object changed since the client read it (API: 412)."""
 

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.fiscal import wareki_fiscal_year_label
 
 from .models import ExpenseCategory, FundingRound, FundingRoundEvent, ScaleTier, Theme
@@ -107,7 +107,7 @@ _ROUND_RANGES = (
 def _check_round_values(values: dict) -> None:
     opens_at, closes_at = values.get("opens_at"), values.get("closes_at")
     if opens_at and closes_at and closes_at <= opens_at:
-        raise DomainError(
+        raise InvalidInput(
             _("Closing time must be after opening time."), code="closes_before_opens", field="closes_at"
         )
     if "budget_yen" in values and (
@@ -193,7 +193,7 @@ def _check_theme(values):
         )
     lo, hi = values.get("min_awards"), values.get("max_awards")
     if lo is not None and hi is not None and lo > hi:
-        raise DomainError(
+        raise InvalidInput(
             _("Minimum awards cannot exceed maximum awards."), code="awards_min_gt_max",
             field="min_awards",
         )
