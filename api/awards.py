@@ -3,7 +3,7 @@ and report due dates (budget change requests: api.budget_changes).
 
 Reads follow core.policies.reporting scopes (organisations: their own;
 staff and oversight: all; reviewers: none). Every write goes through
-grants.award_services, the same calls the award pages make.
+awards.services, the same calls the award pages make.
 """
 
 import django_filters
@@ -16,17 +16,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.prefectures import Prefecture
-from grants import award_services
-from grants.models import (
+from awards import services as award_services
+from awards.models import (
     Award,
     AwardYear,
     ContinuationDecision,
-    ExpenseCategory,
     Payment,
     ReportDeadline,
     ScheduledPayment,
 )
+from core.prefectures import Prefecture
+from grants.models import ExpenseCategory
 from reporting import queries
 
 from .errors import DetailOutput, DomainErrorOutput
@@ -326,7 +326,7 @@ class _AwardWriteApi(ScopedObjectMixin, APIView):
     """Staff of the award's programme; others in scope get 403."""
 
     permission_classes = [IsAuthenticated, PolicyPermission]
-    policy = "grants.manage_award"
+    policy = "awards.manage_award"
 
     def get_award(self, pk) -> Award:
         return self.get_scoped_object(Award.objects.select_related("funding_round__programme"),

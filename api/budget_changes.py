@@ -1,6 +1,6 @@
 """API for budget change requests (変更承認申請): organisations ask to move
 money between expense categories of an award year; staff approve or reject
-through grants.award_services, the same calls the award pages make. Reads
+through awards.services, the same calls the award pages make. Reads
 follow core.policies (organisations: their own; staff and oversight: all)."""
 
 import django_filters
@@ -12,9 +12,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from awards import services as award_services
+from awards.models import Award, AwardYear, BudgetChangeRequest
 from core.policies import change_requests_visible_to
-from grants import award_services
-from grants.models import Award, AwardYear, BudgetChangeRequest, ExpenseCategory
+from grants.models import ExpenseCategory
 
 from .awards import FORBIDDEN, INVALID, REFUSED, TAG, AwardCommentInput
 from .fields import YenField
@@ -70,7 +71,7 @@ class ChangeRequestFilter(django_filters.FilterSet):
 
 class ChangeRequestListApi(ScopedObjectMixin, generics.ListAPIView):
     permission_classes = [IsAuthenticated, PolicyPermission]
-    policy = "grants.request_budget_change"
+    policy = "awards.request_budget_change"
     serializer_class = BudgetChangeRequestOutput
     pagination_class = StandardPagination
     filterset_class = ChangeRequestFilter
@@ -107,7 +108,7 @@ class ChangeRequestListApi(ScopedObjectMixin, generics.ListAPIView):
 
 class _ChangeDecisionApi(ScopedObjectMixin, APIView):
     permission_classes = [IsAuthenticated, PolicyPermission]
-    policy = "grants.decide_budget_change"
+    policy = "awards.decide_budget_change"
     service = None
 
     def decide(self, request, pk, **kwargs):
@@ -145,7 +146,7 @@ class ChangeRequestRejectApi(_ChangeDecisionApi):
 
 
 class ChangeRequestWithdrawApi(_ChangeDecisionApi):
-    policy = "grants.withdraw_budget_change"
+    policy = "awards.withdraw_budget_change"
     service = staticmethod(award_services.withdraw_budget_change)
 
     @_decision_schema("Withdraw a pending request (the organisation)", None)

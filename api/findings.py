@@ -15,9 +15,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from awards.models import Award
 from core.policies import can_view_oversight, is_staff_user
 from core.prefectures import Prefecture
-from grants.models import Award, Programme, TargetGroup, Theme
+from grants.models import Programme, TargetGroup, Theme
 from reporting import findings_services as services
 from reporting.findings_filters import FindingFilter
 from reporting.findings_models import Finding, FindingEvidence

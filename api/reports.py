@@ -21,7 +21,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from grants.models import Award, ReportDeadline
+from awards.models import Award, ReportDeadline
 from reporting import queries, services
 from reporting.models import ProgressReport, ReportVersion
 

@@ -81,7 +81,7 @@ class Portfolio:
     def add(self, n: int) -> None:
         from accounts.models import Organisation
         from applications.models import Application
-        from grants.models import (
+        from awards.models import (
             Award,
             AwardBudgetLine,
             AwardYear,

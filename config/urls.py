@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/", include("grants.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
+    path("awards/", include("awards.urls")),
     path("reporting/", include("reporting.urls")),
     path("api/", include("api.urls")),
     path("outbox/", include("core.urls")),

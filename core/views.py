@@ -26,6 +26,15 @@ def require_perm(user, perm: str, obj) -> None:
         raise PermissionDenied
 
 
+def messages_for_form_errors(request, form) -> None:
+    """A form's errors as error messages, each led by its field's label
+    (for small forms posted from a larger page)."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
 def run_service(request, action, *args, success: str | None = None, **kwargs):
     """Call a service; show its DomainError as an error message. Returns the
     service's result, or None when it was refused (nothing changed)."""

@@ -1,9 +1,8 @@
-"""Admin for programmes, managed lists, funding rounds and awards.
+"""Admin for programmes, managed lists and funding rounds (awards: awards/admin.py).
 
-NOTE: rounds and every award model (status, approved amounts, payments) are
-read-only here; opening, closing, suspending and the rest go through the
-admin actions below or the staff pages, which call grants.services and
-grants.award_services, check the rules and write the history.
+NOTE: rounds are read-only here; opening, closing and the rest go through
+the admin actions below or the staff pages, which call grants.services,
+check the rules and write the history.
 """
 
 from django.apps import apps
@@ -17,10 +16,8 @@ from core.admin import (
     service_action,
 )
 
-from . import award_services, services
+from . import services
 from .models import (
-    Award,
-    BudgetChangeRequest,
     ExpenseCategory,
     FundingRound,
     FundingRoundEvent,
@@ -127,85 +124,8 @@ class FundingRoundEventAdmin(ReadOnlyAdmin):
     list_select_related = ["funding_round", "actor"]
 
 
-# --- Awards ------------------------------------------------------------------------
-# NOTE: the award models (grants/models/awards.py) are still growing, so their
-# admin columns are chosen from the fields each model has; every model of the
-# app stays registered (tests/grants/test_admin.py checks it).
-
-_AWARD_COLUMNS = (
-    "award_number", "title", "organisation", "funding_round", "award", "award_year",
-    "fiscal_year", "status", "state", "kind", "decision", "approved_yen", "confirmed_yen",
-    "amount_yen", "due_on", "paid_on", "decided_at",
-)
-_AWARD_FILTERS = ("status", "state", "kind", "decision", "fiscal_year", "is_auto_approved")
-_AWARD_SEARCH = {
-    "award_number": "award_number",
-    "title": "title",
-    "organisation": "organisation__name",
-    "award": "award__award_number",
-    "award_year": "award_year__award__award_number",
-    "funding_round": "funding_round__title_ja",
-}
-
-
-
-def _award_move(to):
-    def call(award, *, by, reason):
-        award_services.change_award_status(award=award, to=to, by=by, reason=reason)
-
-    return call
-
-
-def _change_decision(approve: bool):
-    def call(change_request, *, by, reason):
-        if approve:
-            award_services.approve_budget_change(change_request=change_request, by=by,
-                                                 comment=reason)
-        else:
-            award_services.reject_budget_change(change_request=change_request, by=by,
-                                                comment=reason)
-
-    return call
-
-
-_AWARD_ACTIONS = {
-    Award: [
-        service_action(name=f"award_{to}", description=label, perm="grants.manage_award",
-                       call=_award_move(to))
-        for to, label in (
-            (Award.Status.SUSPENDED, _("Suspend the award (reason)")),
-            (Award.Status.ACTIVE, _("Resume the award")),
-            (Award.Status.COMPLETED, _("Complete the award")),
-            (Award.Status.TERMINATED, _("Terminate the award (reason)")),
-        )
-    ],
-    BudgetChangeRequest: [
-        service_action(name="approve_change", description=_("Approve the budget change"),
-                       perm="grants.decide_budget_change", call=_change_decision(True)),
-        service_action(name="reject_change", description=_("Reject the budget change (reason)"),
-                       perm="grants.decide_budget_change", call=_change_decision(False)),
-    ],
-}
-
-
-def _award_admin(model):
-    names = {f.name for f in model._meta.get_fields() if getattr(f, "concrete", False)}
-    related = [n for n in ("organisation", "funding_round", "award", "award_year") if n in names]
-    attrs = {
-        "list_display": ["__str__", *[n for n in _AWARD_COLUMNS if n in names]],
-        "list_filter": [n for n in _AWARD_FILTERS if n in names],
-        "search_fields": [lookup for n, lookup in _AWARD_SEARCH.items() if n in names],
-        "list_select_related": related,
-    }
-    bases = (ReadOnlyAdmin,)
-    if model in _AWARD_ACTIONS:
-        attrs["actions"] = _AWARD_ACTIONS[model]
-        bases = (ServiceActionsMixin, ReadOnlyAdmin)
-    return type(f"{model.__name__}Admin", bases, attrs)
-
-
-# SECURITY: every award model is read-only (statuses, approved amounts,
-# payments): award_services is the only writer and records each change.
+# SECURITY: the round's other records (reporting defaults, programme
+# history) are read-only here too; their services write them with history.
 for _model in apps.get_app_config("grants").get_models():
     if not admin.site.is_registered(_model):
-        admin.site.register(_model, _award_admin(_model))
+        admin.site.register(_model, ReadOnlyAdmin)

@@ -204,7 +204,7 @@ class CopyRoundForm(forms.Form):
 
 class ReportingDefaultsForm(forms.Form):
     """A round's reporting schedule defaults; ranges are checked by
-    grants.award_services.save_reporting_defaults."""
+    grants.reporting_defaults.save_reporting_defaults."""
 
     interim_due_month = forms.IntegerField(
         label=_("Interim report (中間報告) due: month"), help_text=_("1 to 12, e.g. 10 for October.")

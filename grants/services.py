@@ -58,7 +58,7 @@ def _jsonable(value):
     return value
 
 
-def _record(funding_round, *, by, action, reason="", changes=None, from_status="", to_status=""):
+def record_round_event(funding_round, *, by, action, reason="", changes=None, from_status="", to_status=""):
     return FundingRoundEvent.objects.create(
         funding_round=funding_round,
         actor=by if getattr(by, "pk", None) else None,
@@ -134,7 +134,7 @@ def create_round(*, programme, by, expense_categories=None, **values) -> Funding
     funding_round = FundingRound.objects.create(programme=programme, **values)
     if expense_categories is not None:
         funding_round.expense_categories.set(expense_categories)
-    _record(funding_round, by=by, action="created", to_status=funding_round.status)
+    record_round_event(funding_round, by=by, action="created", to_status=funding_round.status)
     return funding_round
 
 
@@ -172,7 +172,7 @@ def update_round(*, funding_round: FundingRound, by, reason: str = "", **values)
         else:
             setattr(funding_round, field, values[field])
     funding_round.save()
-    _record(funding_round, by=by, action="changed", reason=reason, changes=changes)
+    record_round_event(funding_round, by=by, action="changed", reason=reason, changes=changes)
     return funding_round
 
 
@@ -215,7 +215,7 @@ def _check_tier(values):
         )
 
 
-def _locked_round(funding_round):
+def locked_round(funding_round):
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
     if funding_round.status == FundingRound.Status.ARCHIVED:
         raise DomainError(_("An archived round cannot be changed."), code="round_archived")
@@ -294,7 +294,7 @@ _TIER = _RoundPart(
 
 def _save_part(kind: _RoundPart, *, funding_round, by, part, reason: str, values: dict):
     _unknown(values, kind.fields)
-    funding_round = _locked_round(funding_round)
+    funding_round = locked_round(funding_round)
     _own_part(funding_round, part, kind.label)
     before = {f: getattr(part, f) for f in kind.fields} if part else {}
     merged = {**before, **values}
@@ -320,17 +320,17 @@ def _save_part(kind: _RoundPart, *, funding_round, by, part, reason: str, values
             setattr(part, field, value)
         part.save()
         action = f"{kind.name}_changed"
-    _record(funding_round, by=by, action=action, reason=reason,
+    record_round_event(funding_round, by=by, action=action, reason=reason,
             changes={kind.name: getattr(part, kind.key), **changes})
     return part
 
 
 def _delete_part(kind: _RoundPart, *, part, by, reason: str) -> None:
-    funding_round = _locked_round(part.funding_round)
+    funding_round = locked_round(part.funding_round)
     _require_reason_if_live(funding_round, reason, kind.what)
     if part.applications.exists():
         raise kind.in_use()
-    _record(funding_round, by=by, action=f"{kind.name}_removed", reason=reason,
+    record_round_event(funding_round, by=by, action=f"{kind.name}_removed", reason=reason,
             changes={kind.name: getattr(part, kind.key),
                      kind.removed_detail: getattr(part, kind.removed_detail)})
     try:
@@ -378,7 +378,7 @@ def _move(funding_round: FundingRound, *, to: str, by, reason: str = "") -> None
             },
             code="bad_transition",
         )
-    _record(funding_round, by=by, action="status", reason=reason,
+    record_round_event(funding_round, by=by, action="status", reason=reason,
             from_status=funding_round.status, to_status=to)
     funding_round.status = to
     funding_round.save(update_fields=["status", "updated_at"])
@@ -476,7 +476,7 @@ def copy_round(*, source: FundingRound, by, fiscal_year: int | None = None) -> F
         ScaleTier(funding_round=copy, **{f: getattr(t, f) for f in TIER_FIELDS})
         for t in source.tiers.all()
     )
-    _record(copy, by=by, action="copied", to_status=copy.status,
+    record_round_event(copy, by=by, action="copied", to_status=copy.status,
             changes={"copied_from": source.pk})
     return copy
 

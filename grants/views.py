@@ -27,7 +27,7 @@ from core.subqueries import count_of
 from core.views import get_visible_or_404, require_perm, run_service
 from core.vocab import LegalForm
 
-from . import award_services, services
+from . import reporting_defaults, services
 from .forms import (
     JST,
     CopyRoundForm,
@@ -305,7 +305,7 @@ def round_reporting_defaults(request, pk):
     form = ReportingDefaultsForm(_posted(request), initial=ReportingDefaultsForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
         saved = _call(
-            form, award_services.save_reporting_defaults, funding_round=funding_round,
+            form, reporting_defaults.save_reporting_defaults, funding_round=funding_round,
             by=request.user, reason=form.cleaned_data["reason"], **form.default_values(),
         )
         if saved is not None:

@@ -35,20 +35,17 @@ from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.fiscal import fiscal_year_label
-from core.prefectures import PREFECTURE_NAMES_JA
-from grants.models import (
+from awards.models import (
+    REPORT_DUE_TIME,
     Award,
     AwardBudgetLine,
     AwardYear,
-    ExpenseCategory,
-    FundingRound,
     Payment,
     ReportDeadline,
-    TargetGroup,
-    Theme,
 )
-from grants.models.awards import REPORT_DUE_TIME
+from core.fiscal import fiscal_year_label
+from core.prefectures import PREFECTURE_NAMES_JA
+from grants.models import ExpenseCategory, FundingRound, TargetGroup, Theme
 
 from .models import (
     ActivityParticipantCount,

@@ -22,19 +22,12 @@ from datetime import date
 from accounts.models import Organisation, User
 from applications.models import Application, BudgetLine, Indicator
 from applications.services import set_application_status
+from awards import services as award_services
+from awards.models import Award, AwardYear, Payment
 from core.errors import DomainError
 from core.fiscal import current_fiscal_year, fiscal_year_bounds
-from grants import award_services
 from grants import services as round_services
-from grants.models import (
-    Award,
-    AwardYear,
-    ExpenseCategory,
-    FundingRound,
-    FundingRoundEvent,
-    Payment,
-    TargetGroup,
-)
+from grants.models import ExpenseCategory, FundingRound, FundingRoundEvent, TargetGroup
 
 from . import findings_demo, services
 from .models import ProgressReport

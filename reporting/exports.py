@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from applications.exports import neutralise
+from awards.models import Award, AwardYear, Payment
 from core.prefectures import PREFECTURE_NAMES_JA
-from grants.models import Award, AwardYear, FundingRound, Payment
+from grants.models import FundingRound
 
 from . import aggregates
 from .findings_filters import FindingFilter

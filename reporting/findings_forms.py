@@ -5,8 +5,9 @@ report) live in reporting/findings_services.py."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from awards.models import Award, AwardYear
 from core.prefectures import Prefecture
-from grants.models import Award, AwardYear, FundingRound, Programme, TargetGroup, Theme
+from grants.models import FundingRound, Programme, TargetGroup, Theme
 
 from .aggregates import COUNTED_STATUSES, OutcomeScope
 from .findings_models import Finding, FindingEvidence

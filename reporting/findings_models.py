@@ -50,7 +50,7 @@ class Finding(TimeStampedModel):
     # The project the finding comes from; empty for findings drawn across
     # several projects (their evidence names the reports).
     award = models.ForeignKey(
-        "grants.Award", verbose_name=_("award"), null=True, blank=True,
+        "awards.Award", verbose_name=_("award"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="findings",
     )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), db_index=True)

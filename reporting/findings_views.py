@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from awards.models import Award
 from core.errors import DomainError, StaleVersion
 from core.fiscal import current_fiscal_year
 from core.policies import can_view_oversight, programmes_managed_by
 from core.subqueries import count_of
 from core.views import get_visible_or_404, require_perm, run_service
-from grants.models import Award, Programme, Theme
+from grants.models import Programme, Theme
 
 from . import aggregates, charts, exports
 from . import findings_services as services

@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from awards.models import ReportDeadline
 from core.models import EventModel, ManagedListItem, TimeStampedModel
-from grants.models import ReportDeadline
 
 from .querysets import ProgressReportQuerySet
 
@@ -47,10 +47,10 @@ class ProgressReport(TimeStampedModel):
     HANDED_IN = frozenset({Status.SUBMITTED, Status.REVISION_REQUESTED, Status.ACCEPTED})
 
     award = models.ForeignKey(
-        "grants.Award", verbose_name=_("award"), on_delete=models.CASCADE, related_name="reports"
+        "awards.Award", verbose_name=_("award"), on_delete=models.CASCADE, related_name="reports"
     )
     deadline = models.OneToOneField(
-        "grants.ReportDeadline", verbose_name=_("deadline"),
+        "awards.ReportDeadline", verbose_name=_("deadline"),
         on_delete=models.PROTECT, related_name="report",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -259,7 +259,7 @@ class ReminderLog(models.Model):
         OVERDUE_STAFF = "overdue_staff", _("Overdue (staff)")
 
     deadline = models.ForeignKey(
-        "grants.ReportDeadline", on_delete=models.CASCADE, related_name="reminders"
+        "awards.ReportDeadline", on_delete=models.CASCADE, related_name="reminders"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     # Days before the due date for BEFORE reminders, 0 otherwise.

@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from awards.models import ReportDeadline
 from core.outbox import queue_mail
-from grants.models import ReportDeadline
 
 from .models import ProgressReport, ReminderLog
 

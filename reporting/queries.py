@@ -20,7 +20,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from grants.models import (
+from awards.models import (
+    REPORT_DUE_TIME,
     Award,
     AwardBudgetLine,
     AwardEvent,
@@ -29,7 +30,6 @@ from grants.models import (
     Payment,
     ReportDeadline,
 )
-from grants.models.awards import REPORT_DUE_TIME
 
 from .models import ExpenseActual, ProgressReport, ReportEvent
 

@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from grants.models import Award, AwardYear, ReportDeadline, ReportingDefaults
+from awards.models import Award, AwardYear, ReportDeadline
+from grants.models import ReportingDefaults
 
 from . import notifications
 from .models import ProgressReport, ReminderLog

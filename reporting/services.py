@@ -12,18 +12,11 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from awards.models import Award, AwardBudgetLine, AwardYear, ReportDeadline
+from awards.services import mark_year_reported
 from core.errors import DomainError, StaleVersion
 from core.money import format_yen, percent_of
-from grants.award_services import mark_year_reported
-from grants.models import (
-    Award,
-    AwardBudgetLine,
-    AwardYear,
-    ExpenseCategory,
-    ReportDeadline,
-    ReportingDefaults,
-    TargetGroup,
-)
+from grants.models import ExpenseCategory, ReportingDefaults, TargetGroup
 
 from .models import (
     ActivityParticipantCount,

@@ -32,7 +32,7 @@ def _first(key, queryset):
 
 def _draft_report(awards, reports, by):
     """The demo hands every report in; start one on a free deadline."""
-    from grants.models import ReportDeadline
+    from awards.models import ReportDeadline
     from reporting.models import ProgressReport
     from reporting.services import start_report
 
@@ -50,7 +50,8 @@ def _objects():
     from accounts.models import Organisation, User
     from applications import demo as applications_demo
     from applications.models import Application
-    from grants.models import Award, FundingRound
+    from awards.models import Award
+    from grants.models import FundingRound
     from reporting.findings_models import Finding
     from reporting.models import ProgressReport
     from reviews.models import Assignment, Decision

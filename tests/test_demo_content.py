@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from applications import demo as applications_demo
 from applications.models import Application, ApplicationVersion
-from grants.models import Award, AwardYear
+from awards.models import Award, AwardYear
 from reporting.models import ProgressReport
 from reviews.models import Assignment, ConflictOfInterest, Decision, Review, ReviewerProfile
 from reviews.queries import round_proposal

@@ -84,8 +84,8 @@ def pages(django_db_setup, django_db_blocker):
     payment, an organisation edit and personal data in a draft report."""
     from accounts.models import Organisation, User
     from accounts.services import update_organisation
-    from grants.award_services import record_payment
-    from grants.models import Award, AwardYear
+    from awards.services import record_payment
+    from awards.models import Award, AwardYear
     from reporting.models import ProgressReport
     from reporting.services import save_report_draft
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "grants",
     "applications",
+    "awards",
     "reviews",
     "reporting",
     "api",

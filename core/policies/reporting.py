@@ -88,10 +88,10 @@ def can_review_report(user, report) -> bool:
 
 
 RULES = {
-    "grants.manage_award": can_manage_award,
-    "grants.request_budget_change": can_request_budget_change,
-    "grants.decide_budget_change": can_decide_budget_change,
-    "grants.withdraw_budget_change": can_withdraw_budget_change,
+    "awards.manage_award": can_manage_award,
+    "awards.request_budget_change": can_request_budget_change,
+    "awards.decide_budget_change": can_decide_budget_change,
+    "awards.withdraw_budget_change": can_withdraw_budget_change,
     "reporting.start_report": can_start_report,
     "reporting.edit_report": can_edit_report,
     "reporting.review_report": can_review_report,

@@ -1,19 +1,8 @@
-"""grants models: programmes and rounds (rounds.py); awards (awards.py)."""
+"""grants models: programmes and rounds (rounds.py), the rounds' reporting
+defaults (reporting_defaults.py). Awards live in the awards app."""
 
-from .awards import (
-    Award,
-    AwardBudgetLine,
-    AwardConsortiumMember,
-    AwardEvent,
-    AwardYear,
-    BudgetChangeRequest,
-    ContinuationDecision,
-    Payment,
-    ReportDeadline,
-    ReportingDefaults,
-    ScheduledPayment,
-)
 from .programme_events import ProgrammeEvent
+from .reporting_defaults import ReportingDefaults
 from .rounds import (
     ExpenseCategory,
     FundingRound,
@@ -25,22 +14,12 @@ from .rounds import (
 )
 
 __all__ = [
-    "Award",
-    "AwardBudgetLine",
-    "AwardConsortiumMember",
-    "AwardEvent",
-    "AwardYear",
-    "BudgetChangeRequest",
-    "ContinuationDecision",
-    "Payment",
-    "ReportDeadline",
-    "ReportingDefaults",
-    "ScheduledPayment",
     "ExpenseCategory",
     "FundingRound",
     "FundingRoundEvent",
     "Programme",
     "ProgrammeEvent",
+    "ReportingDefaults",
     "ScaleTier",
     "TargetGroup",
     "Theme",

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application
 from applications.services import set_application_status
+from awards.services import create_award_from_application
 from core.errors import DomainError
 from core.money import format_yen
-from grants.award_services import create_award_from_application
 from grants.rules import theme_is_full
 from grants.services import mark_round_decided
 

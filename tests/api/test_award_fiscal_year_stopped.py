@@ -5,7 +5,7 @@ Programme A's FY2026 round with two-year awards of ¥1,000,000 a year."""
 import pytest
 from django.urls import reverse
 
-from grants.award_services import record_continuation
+from awards.services import record_continuation
 from tests.factories import AwardFactory, OpenRoundFactory, OrganisationFactory, start_year
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from grants.award_services import record_payment
-from grants.models import Award, AwardEvent, AwardYear, BudgetChangeRequest, ContinuationDecision
+from awards.models import Award, AwardEvent, AwardYear, BudgetChangeRequest, ContinuationDecision
+from awards.services import record_payment
 from tests.factories import (
     AwardedApplicationFactory,
     AwardFactory,

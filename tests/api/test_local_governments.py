@@ -7,9 +7,9 @@ import pytest
 
 from accounts.models import Organisation
 from applications.models import Application
+from awards.models import AwardEvent, AwardYear, ContinuationDecision
 from core.local_government_code import is_valid_local_government_code
 from core.vocab import LegalForm
-from grants.models import AwardEvent, AwardYear, ContinuationDecision
 from tests.factories import (
     AwardFactory,
     ExpenseCategoryFactory,

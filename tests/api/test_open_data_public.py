@@ -14,8 +14,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications.models import ConsortiumMember
+from awards.models import Award
 from core.vocab import LegalForm
-from grants.models import Award, FundingRound
+from grants.models import FundingRound
 from reporting.exports import open_data_prefix
 from reviews.models import Decision
 from reviews.services.decisions import record_decision

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from grants.award_services import schedule_payment
+from awards.services import schedule_payment
 from tests.factories import AwardFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from applications.models import Application, ApplicationEvent
+from awards.models import Award, AwardEvent
 from core.models import EventModel
-from grants.models import Award, AwardEvent
 
 from ..factories import AwardFactory, UserFactory, submitted_application
 
@@ -77,7 +77,7 @@ def test_posting_an_approved_amount_is_refused(client, superuser):
     award = AwardFactory()
     before = award.approved_yen
     client.force_login(superuser)
-    url = reverse("admin:grants_award_change", args=[award.pk])
+    url = reverse("admin:awards_award_change", args=[award.pk])
 
     response = client.post(url, {"approved_yen": before + 1_000_000, "status": "completed"})
 

@@ -4,7 +4,7 @@ its own or shown inline on its parent's page."""
 from django.apps import apps
 from django.contrib import admin
 
-DOMAIN_APPS = ("accounts", "grants", "applications", "reviews", "reporting")
+DOMAIN_APPS = ("accounts", "grants", "applications", "awards", "reviews", "reporting")
 
 
 def _inline_models():

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from applications.models import Application
+from awards.models import Award
 from core.policies import (
     applications_visible_to,
     assignments_visible_to,
@@ -22,7 +23,6 @@ from core.policies import (
     reports_visible_to,
     reviews_visible_to,
 )
-from grants.models import Award
 from reporting.models import ProgressReport
 from reviews.models import Assignment, Review
 from tests.factories import (

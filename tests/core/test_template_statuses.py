@@ -12,7 +12,7 @@ import pytest
 from django.template import Context, Template
 
 from applications.models import Application
-from grants.models import Award
+from awards.models import Award
 from reviews.models import Review
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -8,8 +8,8 @@ and submits a report; expense actuals default to the approved amounts.
 
 import factory
 
-from grants.award_services import record_continuation, start_award_year
-from grants.models import AwardYear
+from awards.models import AwardYear
+from awards.services import record_continuation, start_award_year
 from reporting.findings_models import Finding
 from reporting.models import ProgressReport
 

@@ -9,8 +9,9 @@ from datetime import date
 import factory
 
 from applications.models import Application, BudgetLine, Indicator
-from grants.award_services import create_award_from_application
-from grants.models import Award, ExpenseCategory, ReportDeadline
+from awards.models import Award, ReportDeadline
+from awards.services import create_award_from_application
+from grants.models import ExpenseCategory
 
 from .accounts import OrganisationFactory
 from .grants import ExpenseCategoryFactory, OpenRoundFactory, TargetGroupFactory

@@ -31,8 +31,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from awards.services import record_payment
 from core.vocab import LegalForm
-from grants.award_services import record_payment
 from reporting.models import ProgressReport
 from tests.factories import (
     AwardFactory,

@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from awards.models import ReportDeadline
 from core.errors import DomainError
-from grants.award_services import save_reporting_defaults
-from grants.models import FundingRound, FundingRoundEvent, ReportDeadline, ReportingDefaults
+from grants.models import FundingRound, FundingRoundEvent, ReportingDefaults
+from grants.reporting_defaults import save_reporting_defaults
 from grants.views import EVENT_ACTIONS
 
 from ..factories import AwardFactory

@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 
 from applications.models import Application
+from awards.models import Award, AwardEvent, AwardYear, ReportDeadline
+from awards.services import create_award_from_application
 from core.errors import DomainError
-from grants.award_services import create_award_from_application
-from grants.models import Award, AwardEvent, AwardYear, ReportDeadline
 from tests.factories import AwardedApplicationFactory
 from tests.factories.reporting import category
 

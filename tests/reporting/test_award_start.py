@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from grants.award_services import create_award_from_application
-from grants.models import AwardEvent, AwardYear
+from awards.models import AwardEvent, AwardYear
+from awards.services import create_award_from_application
 from tests.factories import AwardedApplicationFactory, OpenRoundFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,12 @@
 import pytest
 
-from core.errors import DomainError
-from grants.award_services import (
+from awards.models import AwardEvent, BudgetChangeRequest
+from awards.services import (
     approve_budget_change,
     reject_budget_change,
     request_budget_change,
 )
-from grants.models import AwardEvent, BudgetChangeRequest
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ from datetime import date
 import pytest
 import time_machine
 
+from awards.models import AwardEvent, AwardYear, ContinuationDecision
+from awards.services import record_continuation, set_year_budget, start_award_year
 from core.errors import DomainError
-from grants.award_services import record_continuation, set_year_budget, start_award_year
-from grants.models import AwardEvent, AwardYear, ContinuationDecision
 from tests.factories import AwardFactory
 
 pytestmark = pytest.mark.django_db

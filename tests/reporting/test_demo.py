@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from grants.models import Award, AwardEvent, AwardYear, BudgetChangeRequest, Payment
+from awards.models import Award, AwardEvent, AwardYear, BudgetChangeRequest, Payment
 from reporting.models import ProgressReport, ReportEvent, ReportVersion
 
 MODELS = [Award, AwardYear, AwardEvent, Payment, BudgetChangeRequest, ProgressReport,

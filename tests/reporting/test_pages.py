@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from grants.award_services import record_payment, request_budget_change
-from grants.models import Award, AwardEvent, BudgetChangeRequest
+from awards.models import Award, AwardEvent, BudgetChangeRequest
+from awards.services import record_payment, request_budget_change
 from reporting.models import ProgressReport, ReportEvent
 from reporting.services import save_report_draft, submit_report
 from tests.factories import (
@@ -69,7 +69,7 @@ def test_my_awards_lists_only_my_organisations(client, applicant, award, program
 ])
 def test_award_status_change_only_by_programme_staff(client, request, award, persona, expected):
     response = _client(client, request, persona).post(
-        reverse("reporting:award_status", args=[award.pk]),
+        reverse("awards:award_status", args=[award.pk]),
         {"st-to": "suspended", "st-reason": "報告未提出"},
     )
     assert response.status_code == expected
@@ -86,7 +86,7 @@ def test_budget_change_request_only_by_the_organisation(client, request, award, 
                                                         expected):
     year = award.years.get(fiscal_year=2026)
     response = _client(client, request, persona).post(
-        reverse("reporting:change_request_new", args=[year.pk]),
+        reverse("awards:change_request_new", args=[year.pk]),
         {"from_category": year.budget_lines.get(expense_category__code="personnel")
          .expense_category_id,
          "to_category": year.budget_lines.get(expense_category__code="honoraria")

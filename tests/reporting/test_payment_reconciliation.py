@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from grants.award_services import record_payment, schedule_payment
-from grants.models import AwardEvent
+from awards.models import AwardEvent
+from awards.services import record_payment, schedule_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_an_amount_matching_no_schedule_settles_none(year, officer):
 def test_staff_name_the_schedule_on_the_page(client, officer, award, year):
     may = _schedule(year, officer, date(2026, 5, 1), 600_000)
     client.force_login(officer)
-    client.post(reverse("reporting:payment_record", args=[year.pk]), {
+    client.post(reverse("awards:payment_record", args=[year.pk]), {
         f"y{year.pk}r-kind": "advance", f"y{year.pk}r-paid_on": "2026-05-10",
         f"y{year.pk}r-amount_yen": "40万", f"y{year.pk}r-scheduled": str(may.pk),
     })

@@ -3,14 +3,14 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from core.errors import DomainError
-from grants.award_services import (
+from awards.models import AwardYear, Payment
+from awards.services import (
     mark_year_reported,
     record_payment,
     schedule_payment,
     settle_award_year,
 )
-from grants.models import AwardYear, Payment
+from core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from grants.award_services import record_payment
+from awards.services import record_payment
 from tests.factories import AwardFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def _lines(year):
 
 def _post(client, year, amounts):
     data = {f"y{year.pk}b-amount_{code}": value for code, value in amounts.items()}
-    return client.post(reverse("reporting:year_budget", args=[year.pk]), data, follow=True)
+    return client.post(reverse("awards:year_budget", args=[year.pk]), data, follow=True)
 
 
 def test_staff_redistribute_the_pro_rated_first_year(client, officer, reduced):
@@ -40,7 +40,7 @@ def test_staff_redistribute_the_pro_rated_first_year(client, officer, reduced):
     client.force_login(officer)
     with time_machine.travel(TODAY, tick=False):
         page = client.get(reverse("reporting:award_detail", args=[reduced.pk])).content.decode()
-        assert reverse("reporting:year_budget", args=[first.pk]) in page
+        assert reverse("awards:year_budget", args=[first.pk]) in page
         assert "減額交付のため、申請額から按分した金額です。" in page
         _post(client, first, {"personnel": "50万", "honoraria": "22万", "consumables": "8万"})
     assert _lines(first) == {"personnel": 500_000, "honoraria": 220_000, "consumables": 80_000}
@@ -75,5 +75,5 @@ def test_a_full_award_that_started_stays_locked(client, officer, award):
     with time_machine.travel(TODAY, tick=False):
         page = client.get(reverse("reporting:award_detail", args=[award.pk])).content.decode()
         _post(client, first, {"personnel": "50万", "honoraria": "40万", "consumables": "10万"})
-    assert reverse("reporting:year_budget", args=[first.pk]) not in page
+    assert reverse("awards:year_budget", args=[first.pk]) not in page
     assert _lines(first)["personnel"] == 600_000

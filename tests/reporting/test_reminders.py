@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from grants.award_services import set_report_due_date
+from awards.services import set_report_due_date
 from reporting.models import ReminderLog
 from reporting.queries import awards_for_list, is_overdue
 from reporting.services import save_report_draft, submit_report

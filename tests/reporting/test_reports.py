@@ -1,7 +1,7 @@
 import pytest
 
+from awards.models import AwardYear
 from core.errors import DomainError, StaleVersion
-from grants.models import AwardYear
 from reporting.models import ProgressReport, ReportEvent, ReportVersion
 from reporting.services import (
     accept_report,

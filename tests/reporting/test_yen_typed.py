@@ -7,9 +7,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from grants.award_services import mark_year_reported
+from awards import forms
+from awards.services import mark_year_reported
 from grants.models import ExpenseCategory
-from reporting import forms
+from reporting import forms as report_forms
 from tests.factories import ReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_every_award_form_reads_units_and_full_width(typed, expected):
 
 def test_report_expense_actuals_read_units(award, applicant):
     report = ReportFactory(award=award, kind="annual", by=applicant)
-    form = forms.ReportForm(report=report)
+    form = report_forms.ReportForm(report=report)
     name = next(n for n in form.fields if n.endswith("_actual_yen"))
     assert form.fields[name].clean("１００万") == 1_000_000
     assert form.fields[name].clean("1億") == 100_000_000
@@ -53,11 +54,11 @@ def _post(client, url, data, language):
 
 def test_staff_schedule_and_record_payments_in_man(client, officer, year):
     client.force_login(officer)
-    client.post(reverse("reporting:payment_schedule", args=[year.pk]), {
+    client.post(reverse("awards:payment_schedule", args=[year.pk]), {
         f"y{year.pk}s-kind": "advance", f"y{year.pk}s-due_on": "2026-05-01",
         f"y{year.pk}s-amount_yen": "１００万",
     })
-    client.post(reverse("reporting:payment_record", args=[year.pk]), {
+    client.post(reverse("awards:payment_record", args=[year.pk]), {
         f"y{year.pk}r-kind": "advance", f"y{year.pk}r-paid_on": "2026-05-01",
         f"y{year.pk}r-amount_yen": "60万円",
     })
@@ -72,12 +73,12 @@ def test_staff_set_next_year_budget_and_settle_in_man(client, officer, award, ye
     data = {f"y{later.pk}b-amount_{code}": "" for code in codes}
     data[f"y{later.pk}b-amount_{codes[0]}"] = "５０万"
     data[f"y{later.pk}b-amount_{codes[1]}"] = "30万円"
-    client.post(reverse("reporting:year_budget", args=[later.pk]), data)
+    client.post(reverse("awards:year_budget", args=[later.pk]), data)
     later.refresh_from_db()
     assert later.approved_yen == 800_000
 
     mark_year_reported(award_year=year, by=officer)
-    client.post(reverse("reporting:year_settle", args=[year.pk]),
+    client.post(reverse("awards:year_settle", args=[year.pk]),
                 {f"y{year.pk}c-confirmed_yen": "９０万"})
     year.refresh_from_db()
     assert year.confirmed_yen == 900_000
@@ -85,7 +86,7 @@ def test_staff_set_next_year_budget_and_settle_in_man(client, officer, award, ye
 
 def test_applicant_requests_a_change_in_man(client, applicant, year):
     client.force_login(applicant)
-    response = client.post(reverse("reporting:change_request_new", args=[year.pk]), {
+    response = client.post(reverse("awards:change_request_new", args=[year.pk]), {
         "from_category": year.budget_lines.get(expense_category__code="personnel")
         .expense_category_id,
         "to_category": year.budget_lines.get(expense_category__code="honoraria")
@@ -100,7 +101,7 @@ def test_applicant_requests_a_change_in_man(client, applicant, year):
 def test_a_bad_payment_amount_names_the_field_and_records_nothing(client, officer, year,
                                                                   language):
     client.force_login(officer)
-    response = _post(client, reverse("reporting:payment_record", args=[year.pk]), {
+    response = _post(client, reverse("awards:payment_record", args=[year.pk]), {
         f"y{year.pk}r-kind": "advance", f"y{year.pk}r-paid_on": "2026-05-01",
         f"y{year.pk}r-amount_yen": "百万",
     }, language)
@@ -116,7 +117,7 @@ def test_a_bad_payment_amount_names_the_field_and_records_nothing(client, office
 def test_a_bad_change_amount_names_the_field(client, applicant, year, language):
     client.force_login(applicant)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.post(reverse("reporting:change_request_new", args=[year.pk]), {
+    response = client.post(reverse("awards:change_request_new", args=[year.pk]), {
         "amount_yen": "1.5円", "reason": "x",
     })
     with translation.override(language):
@@ -133,13 +134,13 @@ def test_a_bad_expense_actual_names_the_field(client, award, applicant, language
     report = ReportFactory(award=award, kind="annual", by=applicant)
     client.force_login(applicant)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    name = next(n for n in forms.ReportForm(report=report).fields if n.endswith("_actual_yen"))
+    name = next(n for n in report_forms.ReportForm(report=report).fields if n.endswith("_actual_yen"))
     response = client.post(reverse("reporting:report_edit", args=[report.pk]), {
         "lock_version": report.lock_version, "act-TOTAL_FORMS": 0, "act-INITIAL_FORMS": 0,
         name: "十万", "action": "save",
     })
     with translation.override(language):
-        label = str(forms.ReportForm(report=report).fields[name].label)
+        label = str(report_forms.ReportForm(report=report).fields[name].label)
         message = str(forms.YenField.default_error_messages["invalid"])
     assert response.status_code == 200
     assert f"{label}: {message}" in response.content.decode()

@@ -3,7 +3,7 @@
 import pytest
 
 from applications.models import Application, BudgetLine
-from grants.models import Award
+from awards.models import Award
 from reviews.services.decisions import record_decision
 from tests.factories import ExpenseCategoryFactory
 from tests.factories.reviews import ReviewApplicationFactory

@@ -6,7 +6,7 @@ advance, 精算払 = settlement), a continuation decision before it starts, budg
 change requests (変更承認申請) and, at the end, the confirmed amount (額の確定).
 The reporting schedule (ReportDeadline) lives here too, so the award service
 creates it together with the award; report contents live in `reporting`.
-Every write goes through grants/award_services.py.
+Every write goes through awards.services.
 """
 
 from datetime import date, datetime, time
@@ -104,6 +104,8 @@ class Award(TimeStampedModel):
     objects = AwardQuerySet.as_manager()
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_award"
         verbose_name = _("award")
         verbose_name_plural = _("awards")
         ordering = ["-funding_round__fiscal_year", "award_number"]
@@ -131,6 +133,8 @@ class AwardConsortiumMember(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_awardconsortiummember"
         verbose_name = _("award consortium member")
         verbose_name_plural = _("award consortium members")
         ordering = ["award", "sort_order", "id"]
@@ -177,6 +181,8 @@ class AwardYear(TimeStampedModel):
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_awardyear"
         verbose_name = _("award year")
         verbose_name_plural = _("award years")
         ordering = ["award", "fiscal_year"]
@@ -239,6 +245,8 @@ class AwardBudgetLine(models.Model):
     approved_yen = models.PositiveBigIntegerField(_("approved amount (yen)"))
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_awardbudgetline"
         verbose_name = _("award budget line")
         verbose_name_plural = _("award budget lines")
         ordering = ["award_year", "expense_category__sort_order", "expense_category__code"]
@@ -273,6 +281,8 @@ class ContinuationDecision(TimeStampedModel):
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_continuationdecision"
         verbose_name = _("continuation decision")
         verbose_name_plural = _("continuation decisions")
         ordering = ["award", "fiscal_year"]
@@ -304,6 +314,8 @@ class ScheduledPayment(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_scheduledpayment"
         verbose_name = _("scheduled payment")
         verbose_name_plural = _("scheduled payments")
         ordering = ["award_year", "due_on", "id"]
@@ -338,6 +350,8 @@ class Payment(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_payment"
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["award_year", "paid_on", "id"]
@@ -395,6 +409,8 @@ class BudgetChangeRequest(TimeStampedModel):
     decision_comment = models.TextField(_("decision comment"), blank=True)
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_budgetchangerequest"
         verbose_name = _("budget change request")
         verbose_name_plural = _("budget change requests")
         ordering = ["-created_at", "-id"]
@@ -407,60 +423,6 @@ class BudgetChangeRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.award_year}: {self.from_category_id}→{self.to_category_id} {self.amount_yen}"
-
-
-class ReportingDefaults(TimeStampedModel):
-    """Round defaults for the reporting schedule of its awards. Without a row
-    the built-in defaults below apply (`ReportingDefaults.for_round`)."""
-
-    funding_round = models.OneToOneField(
-        "grants.FundingRound", on_delete=models.CASCADE, related_name="reporting_defaults"
-    )
-    interim_due_month = models.PositiveSmallIntegerField(_("interim report due month"), default=10)
-    interim_due_day = models.PositiveSmallIntegerField(_("interim report due day"), default=31)
-    annual_due_days = models.PositiveSmallIntegerField(
-        _("annual report due (days after the fiscal year ends)"), default=30
-    )
-    final_due_days = models.PositiveSmallIntegerField(
-        _("final report due (days after the award ends)"), default=61
-    )
-    reminder_days_before = models.JSONField(
-        _("reminders (days before the due date)"), default=list, blank=True,
-        help_text=_("For example [14, 3]."),
-    )
-    expense_variance_percent = models.PositiveSmallIntegerField(
-        _("explain expenses differing by more than (%)"), default=20
-    )
-
-    DEFAULT_REMINDER_DAYS = (14, 3)
-
-    class Meta:
-        verbose_name = _("reporting defaults")
-        verbose_name_plural = _("reporting defaults")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(interim_due_month__gte=1) & Q(interim_due_month__lte=12)
-                & Q(interim_due_day__gte=1) & Q(interim_due_day__lte=31),
-                name="reporting_defaults_interim_date",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return str(self.funding_round_id)
-
-    @classmethod
-    def for_round(cls, funding_round) -> "ReportingDefaults":
-        """The round's saved defaults, or unsaved built-in ones."""
-        try:
-            return funding_round.reporting_defaults
-        except cls.DoesNotExist:
-            return cls(funding_round=funding_round)
-
-    @property
-    def reminder_days(self) -> list[int]:
-        """Days before the due date, largest first."""
-        days = self.reminder_days_before or self.DEFAULT_REMINDER_DAYS
-        return sorted({int(d) for d in days if int(d) > 0}, reverse=True)
 
 
 class ReportDeadline(models.Model):
@@ -481,6 +443,8 @@ class ReportDeadline(models.Model):
     due_on = models.DateField(_("due date"))
 
     class Meta:
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_reportdeadline"
         verbose_name = _("report deadline")
         verbose_name_plural = _("report deadlines")
         ordering = ["award", "due_on", "id"]
@@ -515,6 +479,8 @@ class AwardEvent(EventModel):
     )
 
     class Meta(EventModel.Meta):
+        # The table kept its name when awards left grants (issue 11).
+        db_table = "grants_awardevent"
         verbose_name = _("award event")
         verbose_name_plural = _("award events")
 
