@@ -4,7 +4,6 @@ again creates nothing."""
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from applications import demo as applications_demo
@@ -22,9 +21,7 @@ def _counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.mark.django_db
-def test_demo_content_is_rich_and_loading_twice_changes_nothing():
-    call_command("load_demo", stdout=StringIO())
+def test_demo_content_is_rich_and_loading_twice_changes_nothing(demo):
     first = _counts()
 
     funding_round = applications_demo.review_round()

@@ -20,15 +20,13 @@ def frozen_time():
         yield
 
 
-def test_demo_findings_are_made_once_with_evidence():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+def test_demo_findings_are_made_once_with_evidence(demo):
     counts = (Finding.objects.count(), FindingEvidence.objects.count(),
               FindingEvent.objects.count())
 
     call_command("load_demo", stdout=StringIO())
 
-    assert "demo findings" in out.getvalue()
+    assert "demo findings" in demo
     assert counts[0] >= 5 and counts[1] >= counts[0]
     assert (Finding.objects.count(), FindingEvidence.objects.count(),
             FindingEvent.objects.count()) == counts
