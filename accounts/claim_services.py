@@ -23,9 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
 from core.errors import DomainError
+from core.transitions import record, transition
 
 from .models import (
     CorporateNumberClaim,
@@ -41,20 +43,6 @@ MAX_EVIDENCE_TEXT = 5000
 
 def _actor(by):
     return by if getattr(by, "pk", None) else None
-
-
-def _record(claim, *, by, action, from_status="", to_status="", reason=""):
-    return CorporateNumberClaimEvent.objects.create(
-        claim=claim, actor=_actor(by), action=action, from_status=from_status,
-        to_status=to_status, reason=reason or "",
-    )
-
-
-def _record_on(organisation, *, by, action, changes, reason=""):
-    return OrganisationEvent.objects.create(
-        organisation=organisation, actor=_actor(by), action=action, changes=changes,
-        reason=reason or "",
-    )
 
 
 def _stored_evidence(upload) -> tuple[str, str, str]:
@@ -136,9 +124,12 @@ def open_corporate_number_claim(*, organisation: Organisation, corporate_number:
             _("Your organisation already has an open claim to this corporate number."),
             code="claim_already_open", field="corporate_number",
         ) from error
-    _record(claim, by=by, action="opened", to_status=CorporateNumberClaim.Status.OPEN)
-    _record_on(organisation, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_CLAIMED,
-               changes={"corporate_number": number})
+    record(CorporateNumberClaimEvent, claim=claim, by=by,
+           action=CorporateNumberClaimEvent.Action.OPENED,
+           to_status=CorporateNumberClaim.Status.OPEN)
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.CORPORATE_NUMBER_CLAIMED,
+           changes={"corporate_number": number})
     return claim
 
 
@@ -150,14 +141,10 @@ def _resolve(claim, *, to: str, by, note: str) -> None:
     note = (note or "").strip()
     if not note:
         raise DomainError(_("Resolution note: say why."), code="reason_required", field="note")
-    if to not in CorporateNumberClaim.TRANSITIONS.get(claim.status, ()):
-        raise DomainError(
-            _("This claim has already been resolved (%(status)s).")
-            % {"status": CorporateNumberClaim.Status(claim.status).label},
-            code="bad_transition",
-        )
-    _record(claim, by=by, action="status", from_status=claim.status, to_status=to, reason=note)
-    claim.status = to
+    transition(claim, to, by=by, why=note, action=CorporateNumberClaimEvent.Action.STATUS,
+               event_model=CorporateNumberClaimEvent, claim=claim, save=False,
+               refusal=gettext_lazy("This claim has already been resolved (%(status)s)."),
+               refusal_params={"status": CorporateNumberClaim.Status(claim.status).label})
     claim.resolution_note = note
     claim.resolved_by = _actor(by)
     claim.resolved_at = timezone.now()
@@ -182,16 +169,18 @@ def accept_corporate_number_claim(*, claim: CorporateNumberClaim, by, note: str
     for holder in (o for o in locked.values() if o.pk != claimant.pk):
         holder.corporate_number = ""
         holder.save(update_fields=["corporate_number", "updated_at"])
-        _record_on(holder, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
-                   changes={"corporate_number": [number, ""]}, reason=note)
+        record(OrganisationEvent, organisation=holder, by=by,
+               action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
+               changes={"corporate_number": [number, ""]}, why=note)
         if claim.holder_id != holder.pk:
             claim.holder = holder
             claim.save(update_fields=["holder", "updated_at"])
     old = claimant.corporate_number
     claimant.corporate_number = number
     claimant.save(update_fields=["corporate_number", "updated_at"])
-    _record_on(claimant, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
-               changes={"corporate_number": [old, number]}, reason=note)
+    record(OrganisationEvent, organisation=claimant, by=by,
+           action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
+           changes={"corporate_number": [old, number]}, why=note)
     return claim
 
 

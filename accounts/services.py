@@ -23,24 +23,13 @@ from core.local_government_code import (
     normalise_local_government_code,
 )
 from core.outbox import queue_mail
+from core.transitions import record
 from core.vocab import LegalForm, corporate_number_required
 
 from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
 from .tasks import send_invitation_email
 
 ORGANISATION_FIELDS = frozenset(Organisation.EDITABLE_FIELDS)
-
-
-def _record(organisation, *, by, action, from_status="", to_status="", changes=None, reason=""):
-    return OrganisationEvent.objects.create(
-        organisation=organisation,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        reason=reason,
-        from_status=from_status,
-        to_status=to_status,
-        changes=changes or {},
-    )
 
 
 def _taken_error() -> DomainError:
@@ -179,13 +168,9 @@ def create_organisation(*, by: User, claim_corporate_number: bool = False,
     except IntegrityError as error:
         raise _taken_error() from error
     Membership.objects.create(organisation=organisation, user=by, role=Membership.Role.OWNER)
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.CREATED,
-        to_status=Membership.Role.OWNER,
-        changes={"owner": by.email, "corporate_number": organisation.corporate_number},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.CREATED, to_status=Membership.Role.OWNER,
+           changes={"owner": by.email, "corporate_number": organisation.corporate_number})
     _claim(organisation, claimed, by=by, evidence=claim_evidence)
     return organisation
 
@@ -219,7 +204,8 @@ def update_organisation(*, organisation: Organisation, by: User,
             organisation.save(update_fields=[*changes, "updated_at"])
     except IntegrityError as error:
         raise _taken_error() from error
-    _record(organisation, by=by, action=OrganisationEvent.Action.UPDATED, changes=changes)
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.UPDATED, changes=changes)
     return organisation
 
 
@@ -262,14 +248,9 @@ def change_member_role(*, membership: Membership, role: str, by: User) -> Member
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.ROLE_CHANGED,
-        from_status=old,
-        to_status=role,
-        changes={"user_id": membership.user_id, "email": membership.user.email},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.ROLE_CHANGED, from_status=old, to_status=role,
+           changes={"user_id": membership.user_id, "email": membership.user.email})
     return membership
 
 
@@ -279,13 +260,9 @@ def remove_member(*, membership: Membership, by: User) -> None:
     organisation = _locked(membership.organisation)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     _refuse_if_last_owner(membership)
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.MEMBER_REMOVED,
-        from_status=membership.role,
-        changes={"user_id": membership.user_id, "email": membership.user.email},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.MEMBER_REMOVED, from_status=membership.role,
+           changes={"user_id": membership.user_id, "email": membership.user.email})
     membership.delete()
 
 
@@ -324,13 +301,10 @@ def invite_member(
             )
         open_invitation.revoked_at = now
         open_invitation.save(update_fields=["revoked_at", "updated_at"])
-        _record(
-            organisation,
-            by=by,
-            action=OrganisationEvent.Action.INVITATION_REVOKED,
-            reason="expired; replaced by a new invitation",
-            changes={"email": email, "invitation_id": open_invitation.pk},
-        )
+        record(OrganisationEvent, organisation=organisation, by=by,
+               action=OrganisationEvent.Action.INVITATION_REVOKED,
+               why="expired; replaced by a new invitation",
+               changes={"email": email, "invitation_id": open_invitation.pk})
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
@@ -338,13 +312,9 @@ def invite_member(
         invited_by=by,
         expires_at=now + Invitation.VALID_FOR,
     )
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.MEMBER_INVITED,
-        to_status=role,
-        changes={"email": email, "invitation_id": invitation.pk},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.MEMBER_INVITED, to_status=role,
+           changes={"email": email, "invitation_id": invitation.pk})
     transaction.on_commit(partial(send_invitation_email.delay, invitation.pk))
     return invitation
 
@@ -360,12 +330,9 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
         )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    _record(
-        invitation.organisation,
-        by=by,
-        action=OrganisationEvent.Action.INVITATION_REVOKED,
-        changes={"email": invitation.email, "invitation_id": invitation.pk},
-    )
+    record(OrganisationEvent, organisation=invitation.organisation, by=by,
+           action=OrganisationEvent.Action.INVITATION_REVOKED,
+           changes={"email": invitation.email, "invitation_id": invitation.pk})
     return invitation
 
 
@@ -463,11 +430,7 @@ def accept_invitation(*, token: str, by: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    _record(
-        invitation.organisation,
-        by=by,
-        action=OrganisationEvent.Action.MEMBER_JOINED,
-        to_status=invitation.role,
-        changes={"email": by.email, "user_id": by.pk, "invitation_id": invitation.pk},
-    )
+    record(OrganisationEvent, organisation=invitation.organisation, by=by,
+           action=OrganisationEvent.Action.MEMBER_JOINED, to_status=invitation.role,
+           changes={"email": by.email, "user_id": by.pk, "invitation_id": invitation.pk})
     return membership

@@ -145,11 +145,14 @@ class FindingEvent(EventModel):
     )
     finding_number = models.PositiveBigIntegerField(_("finding number"), db_index=True)
 
-    ACTION_LABELS = {
-        "created": _("Finding created"), "updated": _("Finding edited"),
-        "deleted": _("Finding deleted"), "evidence_added": _("Evidence added"),
-        "evidence_removed": _("Evidence removed"),
-    }
+    class Action(models.TextChoices):
+        CREATED = "created", _("Finding created")
+        UPDATED = "updated", _("Finding edited")
+        DELETED = "deleted", _("Finding deleted")
+        EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+        EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
 
     class Meta(EventModel.Meta):
         verbose_name = _("finding event")
@@ -157,7 +160,7 @@ class FindingEvent(EventModel):
 
     @property
     def action_label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))
+        return str(self.get_action_display())
 
 
 class ModelReportJob(TimeStampedModel):

@@ -238,6 +238,14 @@ class ReportVersion(models.Model):
 class ReportEvent(EventModel):
     """History of a report: saves, submissions, reviews, privacy acceptance."""
 
+    # NOTE: not the field's choices: the notice tasks (reporting/tasks.py) also
+    # store per-notice markers, `notified_submitted_<version>` and
+    # `notified_review_<event id>`, so a redelivered task sends nothing twice.
+    class Action(models.TextChoices):
+        CREATED = "created", _("Report started")
+        STATUS = "status", _("Status changed")
+        PERSONAL_DATA_ACCEPTED = "personal_data_accepted", _("Personal data accepted by staff")
+
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
 
     class Meta(EventModel.Meta):

@@ -54,11 +54,11 @@ def _text(html: str) -> str:
 
 
 def _english_event_labels() -> list[str]:
+    from grants.models import AwardEvent
     from reporting.findings_models import FindingEvent
-    from reporting.views import EVENT_LABELS
 
     with translation.override("en"):
-        return [str(v) for v in [*EVENT_LABELS.values(), *FindingEvent.ACTION_LABELS.values()]]
+        return [str(v) for v in [*AwardEvent.Action.labels, *FindingEvent.Action.labels]]
 
 
 PAGES = [  # (who, url name, key of the pk in _objects() or of the extra objects)
