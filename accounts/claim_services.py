@@ -16,11 +16,8 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,10 +29,10 @@ from core.transitions import record, transition
 from .models import (
     CorporateNumberClaim,
     CorporateNumberClaimEvent,
-    Membership,
     Organisation,
     OrganisationEvent,
 )
+from .tasks import send_claim_outcome
 
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 MAX_EVIDENCE_TEXT = 5000
@@ -197,53 +194,4 @@ def reject_corporate_number_claim(*, claim: CorporateNumberClaim, by, note: str
 
 
 def _send_outcome(claim_id: int) -> None:
-    from .tasks import send_claim_outcome
-
     send_claim_outcome.delay(claim_id)
-
-
-def _owner_emails(organisation) -> list[str]:
-    if organisation is None:
-        return []
-    return sorted(
-        Membership.objects.owners().filter(organisation=organisation, user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
-
-
-@transaction.atomic
-def deliver_claim_outcome(*, claim_id: int) -> int:
-    """E-mail the outcome once: the claimant's owners always, the previous
-    holder's owners when the number moved. Returns the e-mails sent."""
-    claim = (
-        CorporateNumberClaim.objects.select_for_update(of=("self",))
-        .select_related("claimant", "holder").filter(pk=claim_id).first()
-    )
-    if claim is None or claim.notified_at or claim.status == CorporateNumberClaim.Status.OPEN:
-        return 0
-    claim.notified_at = timezone.now()
-    claim.save(update_fields=["notified_at", "updated_at"])
-    accepted = claim.status == CorporateNumberClaim.Status.ACCEPTED
-    letters = [("claimant", claim.claimant)]
-    if accepted:
-        letters.append(("holder", claim.holder))
-    sent = 0
-    # NOTE: sent inside the transaction: if the mail server refuses,
-    # notified_at is rolled back and a retry sends the e-mails.
-    with translation.override(settings.LANGUAGE_CODE):
-        for side, organisation in letters:
-            recipients = _owner_emails(organisation)
-            if not recipients:
-                continue
-            context = {
-                "claim": claim, "organisation": organisation, "side": side,
-                "accepted": accepted,
-                "url": settings.SITE_URL.rstrip("/") + (
-                    reverse("accounts:claim_detail", args=[claim.pk]) if side == "claimant"
-                    else reverse("accounts:organisation_detail", args=[organisation.pk])),
-            }
-            subject = render_to_string("accounts/email/claim_outcome_subject.txt", context)
-            body = render_to_string("accounts/email/claim_outcome_body.txt", context)
-            send_mail(" ".join(subject.split()), body, None, recipients)
-            sent += 1
-    return sent

@@ -5,15 +5,10 @@ what is asked in core.policies by the views and the API; these functions hold
 the rules that do not depend on who asks (corporate numbers, last owner).
 """
 
-import hashlib
-import secrets
 from functools import partial
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
@@ -22,11 +17,11 @@ from core.local_government_code import (
     is_valid_local_government_code,
     normalise_local_government_code,
 )
-from core.outbox import queue_mail
 from core.transitions import record
 from core.vocab import LegalForm, corporate_number_required
 
 from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
+from .notifications import hash_token
 from .tasks import send_invitation_email
 
 ORGANISATION_FIELDS = frozenset(Organisation.EDITABLE_FIELDS)
@@ -269,10 +264,6 @@ def remove_member(*, membership: Membership, by: User) -> None:
 # --- Invitations ----------------------------------------------------------------
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def invite_member(
     *, organisation: Organisation, email: str, by: User, role: str = Membership.Role.MEMBER
@@ -334,40 +325,6 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
            action=OrganisationEvent.Action.INVITATION_REVOKED,
            changes={"email": invitation.email, "invitation_id": invitation.pk})
     return invitation
-
-
-@transaction.atomic
-def deliver_invitation(*, invitation_id: int) -> bool:
-    """Send the invitation e-mail once. The token is born here and only its
-    hash is kept; `sent_at` makes a second run a no-op. Returns whether an
-    e-mail went out."""
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("organisation", "invited_by")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is None or invitation.sent_at or not invitation.is_pending:
-        return False
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["token_hash", "sent_at", "updated_at"])
-    # NOTE: queued in the outbox in this transaction, beside sent_at; the
-    # message carries the only copy of the token, so it is sensitive (its
-    # body is erased once delivered).
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "url": settings.SITE_URL.rstrip("/")
-            + reverse("accounts:invitation", kwargs={"token": token}),
-        }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context)
-        body = render_to_string("accounts/email/invitation_body.txt", context)
-    queue_mail(key=f"accounts.invitation:{invitation.pk}", subject=subject, body=body,
-               to=[invitation.email], is_sensitive=True)
-    return True
 
 
 def invitation_for_token(token: str) -> Invitation | None:

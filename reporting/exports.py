@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from applications.exports import neutralise
+from core.exports import neutralise
 from core.prefectures import PREFECTURE_NAMES_JA
 from grants.models import Award, AwardYear, Payment
 

@@ -15,11 +15,11 @@ from grants.services import start_review
 
 from ..assignment import AssignmentProblem, Infeasible, Shortfall, solve_assignment
 from ..models import Assignment, ReviewerProfile
+from ..queries import rubric_for
 from ..ranking import UNDECIDED_STATUSES
 from ..tasks import notify_reviewer_assignments
 from .common import locked_round, record
 from .reviewers import refresh_conflicts
-from .rubrics import rubric_for
 
 # Applications waiting to be reviewed move to "under review" when assigned.
 _TO_START = (Application.Status.SUBMITTED, Application.Status.ELIGIBLE)

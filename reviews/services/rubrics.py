@@ -54,14 +54,6 @@ SETTING_FIELDS = (
 CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "descriptors")
 
 
-def rubric_for(funding_round) -> Rubric:
-    """The round's rubric, or an unsaved one with the default settings."""
-    try:
-        return funding_round.rubric
-    except Rubric.DoesNotExist:
-        return Rubric(funding_round=funding_round)
-
-
 def _rubric(funding_round) -> Rubric:
     rubric, _created = Rubric.objects.get_or_create(funding_round=funding_round)
     return rubric
