@@ -294,5 +294,8 @@ class ReminderLog(models.Model):
         return f"{self.deadline_id} {self.kind} {self.days_before} {self.due_on}"
 
 
-from .findings_models import *  # noqa: E402,F401,F403
-from .managed_list_models import *  # noqa: E402,F401,F403
+# Django registers the models of the modules `reporting.models` imports. The
+# findings and the managed lists keep theirs in their own modules; import
+# them from there.
+from .findings.models import Finding, FindingEvent, FindingEvidence, ModelReportJob  # noqa: E402,F401
+from .managed_list_models import ManagedList, ManagedListEvent  # noqa: E402,F401

@@ -49,7 +49,7 @@ def _objects():
     from applications import demo as applications_demo
     from applications.models import Application
     from grants.models import Award, FundingRound
-    from reporting.findings_models import Finding
+    from reporting.findings.models import Finding
     from reporting.models import ProgressReport
     from reviews.models import Assignment, Decision
 

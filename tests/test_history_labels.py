@@ -55,7 +55,7 @@ def _text(html: str) -> str:
 
 def _english_event_labels() -> list[str]:
     from grants.models import AwardEvent
-    from reporting.findings_models import FindingEvent
+    from reporting.findings.models import FindingEvent
 
     with translation.override("en"):
         return [str(v) for v in [*AwardEvent.Action.labels, *FindingEvent.Action.labels]]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reporting import aggregates
-from reporting.findings_models import Finding, FindingEvent, FindingEvidence
+from reporting.findings.models import Finding, FindingEvent, FindingEvidence
 
 pytestmark = pytest.mark.django_db
 

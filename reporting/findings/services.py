@@ -18,8 +18,8 @@ from core.errors import DomainError, StaleVersion
 from core.prefectures import Prefecture
 from core.transitions import record
 
-from .findings_models import Finding, FindingEvent, FindingEvidence, ModelReportJob
-from .models import IndicatorActual, ProgressReport
+from ..models import IndicatorActual, ProgressReport
+from .models import Finding, FindingEvent, FindingEvidence, ModelReportJob
 
 SCALAR_FIELDS = ("kind", "statement", "theme", "award", "fiscal_year", "prefectures")
 M2M_FIELDS = ("target_groups", "feature_tags")
@@ -275,7 +275,7 @@ def remove_finding_evidence(*, evidence: FindingEvidence, by) -> None:
 def request_model_report(*, programme, fiscal_year: int, by) -> ModelReportJob:
     """Queue the model report of a programme and fiscal year. While one is
     queued or running, that job is returned instead of a second one."""
-    from .findings_tasks import generate_model_report
+    from .tasks import generate_model_report
 
     if not isinstance(fiscal_year, int) or not 2000 <= fiscal_year <= 2100:
         raise DomainError(_("Enter a fiscal year between 2000 and 2100."),

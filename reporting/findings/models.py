@@ -4,7 +4,7 @@ Staff distil findings from the reports handed in: a Finding states what was
 learnt, carries evidence (quoted passages of reports and indicator results)
 and tags (programme, theme, target groups, feature tags, prefectures, fiscal
 year) so the oversight dashboard and the model report can group them.
-Every write goes through reporting/findings_services.py and leaves a
+Every write goes through reporting/findings/services.py and leaves a
 FindingEvent.
 """
 
@@ -18,7 +18,7 @@ from core.models import EventModel, TimeStampedModel
 # NOTE: Celery workers autodiscover `reporting.tasks` only; importing the
 # model report task here (it imports no models at load time) registers it
 # wherever the models load.
-from . import findings_tasks  # noqa: F401
+from . import tasks  # noqa: F401
 
 
 class FindingQuerySet(models.QuerySet):
