@@ -57,10 +57,11 @@ def test_every_history_row_of_the_demo_is_an_action_of_its_event_model(demo):
     from grants.models import AwardEvent, FundingRoundEvent
     from reporting.findings.models import FindingEvent
     from reporting.models import ReportEvent
+    from reviews.models import ReviewEvent
 
     seen = {}
     for model in (ApplicationEvent, AwardEvent, FundingRoundEvent, OrganisationEvent,
-                  CorporateNumberClaimEvent, FindingEvent, ReportEvent):
+                  CorporateNumberClaimEvent, FindingEvent, ReportEvent, ReviewEvent):
         actions = set(model.objects.values_list("action", flat=True))
         unknown = {a for a in actions - set(model.Action.values)
                    if not (model is ReportEvent and a.startswith("notified_"))}
@@ -69,3 +70,4 @@ def test_every_history_row_of_the_demo_is_an_action_of_its_event_model(demo):
     assert "status" in seen["ApplicationEvent"]
     assert {"created", "year_state", "payment_recorded"} <= seen["AwardEvent"]
     assert "status" in seen["FundingRoundEvent"] and "created" in seen["FindingEvent"]
+    assert {"auto_assigned", "review_submitted", "decided"} <= seen["ReviewEvent"]
