@@ -284,6 +284,7 @@ class OrganisationEvent(EventModel):
         CORPORATE_NUMBER_CLAIMED = "corporate_number_claimed", _("Corporate number claimed")
         CORPORATE_NUMBER_MOVED = "corporate_number_moved", _("Corporate number moved by staff")
 
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="events"
     )
@@ -384,6 +385,11 @@ class CorporateNumberClaim(TimeStampedModel):
 class CorporateNumberClaimEvent(EventModel):
     """History of a claim: opened, accepted or rejected, by whom and why."""
 
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Claimed")
+        STATUS = "status", _("Status changed")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     claim = models.ForeignKey(
         CorporateNumberClaim, on_delete=models.CASCADE, related_name="events"
     )

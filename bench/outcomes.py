@@ -88,7 +88,7 @@ class Portfolio:
             Payment,
             ReportDeadline,
         )
-        from reporting.findings_models import Finding, FindingEvidence
+        from reporting.findings.models import Finding, FindingEvidence
         from reporting.models import (
             ActivityParticipantCount,
             ExpenseActual,

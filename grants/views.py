@@ -53,20 +53,6 @@ TRANSITIONS = {
     "archive": (services.archive_round, Status.ARCHIVED, gettext_lazy("Archive")),
 }
 
-EVENT_ACTIONS = {
-    "created": gettext_lazy("Created"),
-    "copied": gettext_lazy("Copied from an earlier round"),
-    "changed": gettext_lazy("Round changed"),
-    "status": gettext_lazy("Status changed"),
-    "theme_added": gettext_lazy("Theme added"),
-    "theme_changed": gettext_lazy("Theme changed"),
-    "theme_removed": gettext_lazy("Theme removed"),
-    "tier_added": gettext_lazy("Scale tier added"),
-    "tier_changed": gettext_lazy("Scale tier changed"),
-    "tier_removed": gettext_lazy("Scale tier removed"),
-    "reporting_defaults_changed": gettext_lazy("Reporting schedule defaults changed"),
-}
-
 
 # --- Public pages -----------------------------------------------------------------
 
@@ -465,7 +451,7 @@ def _event_row(event) -> dict:
             changes.append((_field_label(name), None, _show(name, value)))
     return {
         "event": event,
-        "action": EVENT_ACTIONS.get(event.action, event.action),
+        "action": event.get_action_display(),
         "from": Status(event.from_status).label if event.from_status in Status.values else "",
         "to": Status(event.to_status).label if event.to_status in Status.values else "",
         "changes": changes,

@@ -36,7 +36,8 @@ from grants.models import (
     TargetGroup,
 )
 
-from . import findings_demo, services
+from . import services
+from .findings import demo as findings_demo
 from .models import ProgressReport
 
 DEMO_DOMAIN = "demo.kodoku.jp"

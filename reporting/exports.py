@@ -25,14 +25,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from applications.exports import neutralise
+from core.exports import neutralise
 from core.prefectures import PREFECTURE_NAMES_JA
 from grants.models import Award, AwardYear, FundingRound, Payment
 
 from . import aggregates
-from .findings_filters import FindingFilter
-from .findings_forms import OutcomeFilterForm
-from .findings_models import Finding, FindingEvidence
+from .findings.filters import FindingFilter
+from .findings.forms import OutcomeFilterForm
+from .findings.models import Finding, FindingEvidence
 from .models import ExpenseActual, ProgressReport, ReportActivity
 
 DEFAULT_OPEN_DATA_ID_PREFIX = "jp-kodoku-"

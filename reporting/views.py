@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import policies
@@ -24,22 +23,6 @@ from grants.models import Award, AwardYear, BudgetChangeRequest, ReportDeadline
 from . import forms, queries, services
 from .models import ProgressReport, ReportVersion
 from .pdf import report_pdf as build_report_pdf
-
-EVENT_LABELS = {
-    "created": gettext_lazy("Award made"),
-    "status": gettext_lazy("Status changed"),
-    "year_state": gettext_lazy("Fiscal year moved"),
-    "budget_set": gettext_lazy("Budget set"),
-    "continuation": gettext_lazy("Continuation decided"),
-    "payment_scheduled": gettext_lazy("Payment scheduled"),
-    "payment_recorded": gettext_lazy("Payment recorded"),
-    "settled": gettext_lazy("Amount confirmed (額の確定)"),
-    "change_requested": gettext_lazy("Budget change requested"),
-    "change_decided": gettext_lazy("Budget change decided"),
-    "budget_changed": gettext_lazy("Budget changed"),
-    "due_date_changed": gettext_lazy("Due date changed"),
-    "terms_changed": gettext_lazy("Terms changed"),
-}
 
 # --- Award pages -----------------------------------------------------------------------
 
@@ -136,7 +119,7 @@ def award_detail(request, pk):
         "budget": queries.budget_vs_actual(award),
         "payment_rows": {y.pk: queries.payment_rows(y) for y in years},
         "deadlines": deadlines,
-        "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in award.events.all()],
+        "events": [(e, e.get_action_display()) for e in award.events.all()],
         "may_manage": may_manage,
         "may_start_report": award.organisation.has_member(user),
         "continuation_form": forms.ContinuationForm(years=later_planned) if later_planned else None,

@@ -46,6 +46,7 @@ from .queries import (
     review_total,
     reviewer_queue,
     round_review_progress,
+    rubric_for,
     scoring_materials,
 )
 from .ranking import UNDECIDED_STATUSES
@@ -219,7 +220,7 @@ def round_list(request):
 
 def round_detail(request, pk):
     funding_round = review_round(request, pk)
-    rubric = services.rubric_for(funding_round)
+    rubric = rubric_for(funding_round)
     return render(request, "reviews/round_detail.html", {
         "round": funding_round,
         "rubric": rubric,
@@ -230,7 +231,7 @@ def round_detail(request, pk):
 
 
 def _rubric_context(request, funding_round, **forms):
-    rubric = services.rubric_for(funding_round)
+    rubric = rubric_for(funding_round)
     criteria = criteria_of(funding_round.pk)
     rounds = FundingRound.objects.filter(
         Exists(Criterion.objects.filter(rubric__funding_round=OuterRef("pk")))
@@ -298,7 +299,7 @@ def assignments(request, pk):
     may_manage = may_manage_round(request, funding_round)
     applications, pool = assignment_overview(funding_round)
     waiting = [a for a in applications if a.status in UNDECIDED_STATUSES]
-    rubric = services.rubric_for(funding_round)
+    rubric = rubric_for(funding_round)
     auto_form = AutoAssignForm(initial={
         "k": rubric.reviews_per_application, "max_load": rubric.max_load,
         "min_load": rubric.min_load, "due_on": rubric.review_due_on,

@@ -1,4 +1,7 @@
-"""Personas: applicant, reviewer, officer (programme staff), oversight, outsider."""
+"""Personas: applicant, reviewer, officer (programme staff), oversight, outsider;
+and the demo data (`demo`), loaded once per session."""
+
+from io import StringIO
 
 import pytest
 
@@ -59,3 +62,62 @@ def outsider(db):
 def _english_off(settings):
     """Tests run in the default language (ja) unless they switch."""
     settings.LANGUAGE_CODE = "ja"
+
+
+# --- The demo data, once per session ------------------------------------------------
+#
+# `load_demo` takes a second or more; the tests that read the demo data share one
+# load. `demo_data` loads it inside a transaction that stays open until the end of
+# the session and is then rolled back; each test using it runs in a savepoint over
+# it (pytest-django's `db`), so what a test writes is gone before the next one.
+# No other test may see the data, so the tests that use it run last (below): after
+# the transactional tests too, whose flush empties the lists the migrations seed;
+# they are seeded again first. Browser tests have their own committed `demo`
+# (tests/e2e/conftest.py): a live server cannot see an open transaction.
+
+SEEDED_LISTS = ("grants.migrations.0002_seed_managed_lists",
+                "reporting.migrations.0002_seed_feature_tags")
+
+
+def seed_managed_lists():
+    """The lists the data migrations seed (idempotent: get_or_create)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in SEEDED_LISTS:
+        import_module(module).seed(apps, None)
+
+
+@pytest.fixture(scope="session")
+def demo_data(django_db_setup, django_db_blocker):
+    """The output of `load_demo`, loaded once; rolled back when the session ends."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    out = StringIO()
+    session = transaction.atomic()
+    with django_db_blocker.unblock():
+        session.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            seed_managed_lists()
+            call_command("load_demo", stdout=out)
+        yield out.getvalue()
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            session.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    """The demo data, for one test (in a savepoint); returns what `load_demo` printed."""
+    return demo_data
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests over the session's demo data run last, in their collected order."""
+    items[:] = ([item for item in items if "demo_data" not in item.fixturenames]
+                + [item for item in items if "demo_data" in item.fixturenames])

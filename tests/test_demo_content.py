@@ -4,7 +4,6 @@ again creates nothing."""
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from applications import demo as applications_demo
@@ -22,9 +21,7 @@ def _counts():
     return {model.__name__: model.objects.count() for model in MODELS}
 
 
-@pytest.mark.django_db
-def test_demo_content_is_rich_and_loading_twice_changes_nothing():
-    call_command("load_demo", stdout=StringIO())
+def test_demo_content_is_rich_and_loading_twice_changes_nothing(demo):
     first = _counts()
 
     funding_round = applications_demo.review_round()
@@ -49,3 +46,28 @@ def test_demo_content_is_rich_and_loading_twice_changes_nothing():
 
     call_command("load_demo", stdout=StringIO())
     assert _counts() == first
+
+
+def test_every_history_row_of_the_demo_is_an_action_of_its_event_model(demo):
+    """The demo writes through the services, so its history rows hold what
+    they write: each an `Action` value of the event model (ReportEvent also
+    holds the notice tasks' markers, notified_*)."""
+    from accounts.models import CorporateNumberClaimEvent, OrganisationEvent
+    from applications.models import ApplicationEvent
+    from grants.models import AwardEvent, FundingRoundEvent
+    from reporting.findings.models import FindingEvent
+    from reporting.models import ReportEvent
+    from reviews.models import ReviewEvent
+
+    seen = {}
+    for model in (ApplicationEvent, AwardEvent, FundingRoundEvent, OrganisationEvent,
+                  CorporateNumberClaimEvent, FindingEvent, ReportEvent, ReviewEvent):
+        actions = set(model.objects.values_list("action", flat=True))
+        unknown = {a for a in actions - set(model.Action.values)
+                   if not (model is ReportEvent and a.startswith("notified_"))}
+        assert unknown == set(), f"{model.__name__}: {sorted(unknown)}"
+        seen[model.__name__] = actions
+    assert "status" in seen["ApplicationEvent"]
+    assert {"created", "year_state", "payment_recorded"} <= seen["AwardEvent"]
+    assert "status" in seen["FundingRoundEvent"] and "created" in seen["FindingEvent"]
+    assert {"auto_assigned", "review_submitted", "decided"} <= seen["ReviewEvent"]

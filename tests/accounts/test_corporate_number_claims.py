@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from accounts.claim_services import (
     accept_corporate_number_claim,
-    deliver_claim_outcome,
     open_corporate_number_claim,
     reject_corporate_number_claim,
 )
@@ -20,6 +19,7 @@ from accounts.models import (
     Organisation,
     OrganisationEvent,
 )
+from accounts.notifications import deliver_claim_outcome
 from accounts.services import update_organisation
 from core.errors import DomainError
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory

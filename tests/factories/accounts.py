@@ -63,7 +63,7 @@ def _valid_corporate_number(base: int) -> str:
 
 class InvitationFactory(factory.django.DjangoModelFactory):
     """A pending invitation not yet e-mailed (so it has no token yet: the
-    token is made when accounts.services.deliver_invitation sends it)."""
+    token is made when accounts.notifications.deliver_invitation sends it)."""
 
     class Meta:
         model = Invitation

@@ -2,7 +2,6 @@
 
 from io import StringIO
 
-import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.utils import timezone
@@ -17,13 +16,6 @@ MODELS = [User, Organisation, Membership, Programme, FundingRound, FundingRoundE
 
 def _counts():
     return {model.__name__: model.objects.count() for model in MODELS}
-
-
-@pytest.fixture
-def demo(db):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
 def test_load_demo_twice_changes_nothing(demo):

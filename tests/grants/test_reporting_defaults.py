@@ -9,7 +9,6 @@ from django.urls import reverse
 from core.errors import DomainError
 from grants.award_services import save_reporting_defaults
 from grants.models import FundingRound, FundingRoundEvent, ReportDeadline, ReportingDefaults
-from grants.views import EVENT_ACTIONS
 
 from ..factories import AwardFactory
 from .conftest import PERSONAS, login, persona_user
@@ -88,7 +87,7 @@ def test_post_stores_the_values_and_records_an_event(client, officer, draft_roun
     assert page.context["form"].initial["reminder_days_before"] == "14, 7, 3"
     history = client.get(reverse("grants:round_history", args=[draft_round.pk]))
     rows = [row for row in history.context["events"] if row["event"] == event]
-    assert [str(row["action"]) for row in rows] == [str(EVENT_ACTIONS[event.action])]
+    assert [str(row["action"]) for row in rows] == [str(FundingRoundEvent.Action(event.action).label)]
     assert len(rows[0]["changes"]) == 6
 
 
