@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import policies
+from core.dates import format_datetime
 from core.errors import DomainError
 from core.fiscal import current_fiscal_year
 from core.money import format_yen
@@ -29,7 +30,6 @@ from core.vocab import LegalForm
 
 from . import award_services, services
 from .forms import (
-    JST,
     CopyRoundForm,
     ReasonForm,
     ReportingDefaultsForm,
@@ -435,10 +435,10 @@ def _show(name: str, value) -> str:
         return "、".join(str(v) for v in value) or "—"
     if name.endswith("_at") and isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value).astimezone(JST)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             return value
-        return moment.strftime("%Y-%m-%d %H:%M") + " (JST)"
+        return format_datetime(moment)
     return str(value)
 
 

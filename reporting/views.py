@@ -34,7 +34,11 @@ def award_list(request):
         raise PermissionDenied
     form = forms.AwardFilterForm(request.GET or None)
     awards = queries.awards_for_list(request.user, **(form.filters() if request.GET else {}))
-    return render(request, "reporting/award_list.html", {"form": form, "awards": awards})
+    return render(request, "reporting/award_list.html", {
+        "form": form, "awards": awards, "query": request.GET.urlencode(),
+        # The exports list the same rows in the same order (reporting.exports).
+        "may_export": policies.can_view_oversight(request.user),
+    })
 
 
 @require_http_methods(["GET"])

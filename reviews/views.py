@@ -12,6 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -77,7 +78,8 @@ def may_manage_round(request, funding_round) -> bool:
 
 def queue(request):
     """The reviewer's assignments with due dates and review status."""
-    return render(request, "reviews/queue.html", {"assignments": reviewer_queue(request.user)})
+    return render(request, "reviews/queue.html", {
+        "assignments": reviewer_queue(request.user), "today": timezone.localdate()})
 
 
 def _assignment(request, pk) -> Assignment:
