@@ -2,10 +2,9 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
-
 from . import (
     applications,
+    auth,
     awards,
     findings,
     grants,
@@ -18,7 +17,7 @@ from . import (
 )
 
 v1 = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", auth.TokenView.as_view(), name="token"),
     *grants.urlpatterns,
     *organisations.urlpatterns,
     *applications.urlpatterns,

@@ -1,7 +1,10 @@
 """Personas: applicant, reviewer, officer (programme staff), oversight, outsider."""
 
 import pytest
+from django.core.cache import cache
+from django.test.client import ClientMixin
 
+from accounts.middleware import FORCE_LOGIN_SESSION_KEY
 from core.roles import Role
 
 from .factories import OrganisationFactory, ProgrammeFactory, UserFactory
@@ -59,3 +62,31 @@ def outsider(db):
 def _english_off(settings):
     """Tests run in the default language (ja) unless they switch."""
     settings.LANGUAGE_CODE = "ja"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_counts_as_two_factor():
+    """Programme staff, oversight and reviewers must give a one-time code
+    after their password (accounts.middleware.TwoFactorMiddleware). Tests
+    that only need a signed-in user call `client.force_login(user)`; that
+    marks the session, and the test settings (OTP_TRUST_FORCE_LOGIN) let a
+    marked session through. Logging in through the login page gets no mark,
+    and tests of two-factor authentication turn the setting off."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[FORCE_LOGIN_SESSION_KEY] = True
+        session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "force_login", force_login)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (the API token endpoint's throttle) and cached choices
+    start empty in every test."""
+    cache.clear()

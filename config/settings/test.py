@@ -33,3 +33,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Sessions made by the test client's force_login count as two-factor
+# verified (tests/conftest.py marks them); nothing else sets this.
+OTP_TRUST_FORCE_LOGIN = True
