@@ -209,25 +209,33 @@ def _wrong_code() -> DomainError:
     )
 
 
-@transaction.atomic
 def confirm_enrolment(*, user: User, code: str) -> list[str]:
     """The first right code from the app confirms the device; the account
-    then gets fresh recovery codes, returned to show once."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
-    if device is None:
-        raise DomainError(
-            _("Start the set-up again: no authenticator app is waiting to be confirmed."),
-            code="otp_no_enrolment", field="otp",
-        )
+    then gets fresh recovery codes, returned to show once. (A refusal is
+    raised after commit, as in check_code, so wrong codes stay counted.)"""
     code = _clean(code)
     if not code:
         raise DomainError(_("Enter the 6-digit code your authenticator app shows."),
                           code="otp_required", field="otp")
+    with transaction.atomic():
+        codes, refusal = _confirm_enrolment(user, code)
+    if refusal is not None:
+        raise refusal
+    return codes
+
+
+def _confirm_enrolment(user: User, code: str):
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        return None, DomainError(
+            _("Start the set-up again: no authenticator app is waiting to be confirmed."),
+            code="otp_no_enrolment", field="otp",
+        )
     throttled = _throttled(device)
     if throttled:
-        raise throttled
+        return None, throttled
     if not (code.isdigit() and device.verify_token(code)):
-        raise DomainError(
+        return None, DomainError(
             _("The code is not right. Check the app shows this account and enter the code it "
               "shows now."),
             code="otp_invalid", field="otp",
@@ -236,7 +244,7 @@ def confirm_enrolment(*, user: User, code: str) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     _record(user, by=user, action=Action.TWO_FACTOR_ENROLLED, changes={"device": device.name})
-    return _new_recovery_codes(user, by=user)
+    return _new_recovery_codes(user, by=user), None
 
 
 def _new_recovery_codes(user: User, *, by) -> list[str]:
@@ -260,38 +268,42 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-@transaction.atomic
 def check_code(*, user: User, code: str):
     """The device that accepts `code` (a TOTP code or an unused recovery
-    code, which is then spent); DomainError (field "otp") otherwise."""
+    code, which is then spent); DomainError (field "otp") otherwise.
+
+    NOTE: the refusal is raised after the transaction commits, so the
+    device's count of wrong codes (django-otp's throttle) is kept."""
     code = _clean(code)
     if not code:
         raise DomainError(
             _("Enter the 6-digit code your authenticator app shows, or a recovery code."),
             code="otp_required", field="otp",
         )
-    if code.isdigit():
-        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-        if device is None:
-            raise DomainError(_("Set up two-factor authentication first."),
-                              code="otp_not_enrolled", field="otp")
-        throttled = _throttled(device)
-        if throttled:
-            raise throttled
-        if device.verify_token(code):
-            return device
-        raise _wrong_code()
-    device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    with transaction.atomic():
+        device, refusal = _check_code(user, code)
+    if refusal is not None:
+        raise refusal
+    return device
+
+
+def _check_code(user: User, code: str):
+    model = TOTPDevice if code.isdigit() else StaticDevice
+    device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
     if device is None:
-        raise _wrong_code()
+        if model is TOTPDevice:
+            return None, DomainError(_("Set up two-factor authentication first."),
+                                     code="otp_not_enrolled", field="otp")
+        return None, _wrong_code()
     throttled = _throttled(device)
     if throttled:
-        raise throttled
+        return None, throttled
     if not device.verify_token(code):
-        raise _wrong_code()
-    left = device.token_set.count()
-    _record(user, by=user, action=Action.RECOVERY_CODE_USED, changes={"left": left})
-    return device
+        return None, _wrong_code()
+    if model is StaticDevice:
+        left = device.token_set.count()
+        _record(user, by=user, action=Action.RECOVERY_CODE_USED, changes={"left": left})
+    return device, None
 
 
 @transaction.atomic
