@@ -95,6 +95,8 @@ def verify_email(request, token):
         status = 410 if error.code == "verification_expired" else 400
         return render(request, "accounts/verify_email.html",
                       {"error": error.message, "error_code": error.code}, status=status)
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        request.user.email_verified_at = user.email_verified_at  # no banner on this page
     return render(request, "accounts/verify_email.html", {"verified_user": user})
 
 

@@ -228,6 +228,7 @@ def test_the_link_marks_the_address_verified_once(client, registered, mailoutbox
     registered.refresh_from_db()
     assert registered.email_verified_at is not None
     assert "確認しました" in response.content.decode()
+    assert "まだ確認されていません" not in response.content.decode()  # no banner any more
     assert "まだ確認されていません" not in client.get("/accounts/organisations/mine/").content.decode()
     assert client.get(link).status_code == 200  # opening it again changes nothing
     assert AccountEvent.objects.filter(user=registered, action="email_verified").count() == 1
