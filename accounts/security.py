@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -174,15 +175,17 @@ def base32_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
-def qr_code_svg(device: TOTPDevice) -> str:
-    """The otpauth:// link as an inline SVG QR code (no external service)."""
+def qr_code_svg(device: TOTPDevice, *, label: str) -> str:
+    """The otpauth:// link as an inline SVG QR code (no external service),
+    an image named `label` for screen readers."""
     import qrcode
     import qrcode.image.svg
 
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage,
                         box_size=8, border=2)
     svg = image.to_string(encoding="unicode")
-    return re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
+    svg = re.sub(r"^<\?xml[^>]*\?>\s*", "", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 def _clean(code: str) -> str:

@@ -144,7 +144,8 @@ def two_factor_enrol(request):
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/two_factor_enrol.html", {
-        "form": form, "next": next_url, "qr_svg": security.qr_code_svg(device),
+        "form": form, "next": next_url, "qr_svg": security.qr_code_svg(
+            device, label=_("QR code to add this account to an authenticator app")),
         "secret": security.base32_secret(device), "required": security.two_factor_required(user),
     }, status=status)
 
