@@ -1,6 +1,8 @@
 """Pages for sign-in security: password reset, e-mail verification,
 two-factor set-up and codes, and the account's security page."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -126,7 +128,7 @@ def two_factor_enrol(request):
     if security.confirmed_totp_device(user) is not None:
         if user.is_verified():
             return redirect("accounts:security")
-        return redirect(f"{reverse('accounts:two_factor_verify')}?next={next_url}")
+        return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': next_url})}")
     device = security.pending_totp_device(user)
     form = OneTimeCodeForm(request.POST or None, enrolment=True)
     status = 200
@@ -140,7 +142,7 @@ def two_factor_enrol(request):
             otp_login(request, security.confirmed_totp_device(user))
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
             messages.success(request, _("Two-factor authentication is set up."))
-            return redirect(f"{reverse('accounts:recovery_codes')}?next={next_url}")
+            return redirect(f"{reverse('accounts:recovery_codes')}?{urlencode({'next': next_url})}")
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/two_factor_enrol.html", {
@@ -157,7 +159,7 @@ def two_factor_verify(request):
     if user.is_verified():
         return redirect(next_url)
     if security.confirmed_totp_device(user) is None:
-        return redirect(f"{reverse('accounts:two_factor_enrol')}?next={next_url}")
+        return redirect(f"{reverse('accounts:two_factor_enrol')}?{urlencode({'next': next_url})}")
     form = OneTimeCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
