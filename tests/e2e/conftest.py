@@ -140,6 +140,8 @@ def pass_two_factor(page, email):
 
     page.wait_for_load_state()
     if "/accounts/two-factor/enrol/" in page.url:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "two-factor-enrol.png", full_page=True)
         secret = page.locator("#totp-secret").inner_text().replace(" ", "")
         key = b32decode(secret + "=" * (-len(secret) % 8))
         page.locator("input[name=otp]").fill(_code(key))
