@@ -73,6 +73,16 @@ def test_the_lockout_is_per_address_and_ip_and_counts_case_blind(client, applica
     assert log_in(other, applicant.email, PASSWORD, REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
+def test_behind_the_proxy_the_address_is_the_last_forwarded_hop(client, applicant, settings):
+    settings.BEHIND_PROXY = True
+    for n in range(5):  # the client varies the part it controls; the proxy's hop stays
+        log_in(client, applicant.email, "wrong", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, 203.0.113.9")
+    assert log_in(client, applicant.email, PASSWORD,
+                  HTTP_X_FORWARDED_FOR="10.1.1.1, 203.0.113.9").status_code == 429
+    assert log_in(client, applicant.email, PASSWORD,
+                  HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 302
+
+
 def test_the_lockout_page_is_english_after_switching(client, applicant):
     client.cookies["django_language"] = "en"
     for _attempt in range(5):
