@@ -265,3 +265,21 @@ def test_a_recovery_code_gets_a_token_once(officer):
 def test_applicants_get_a_token_without_a_code(applicant):
     response = APIClient().post(TOKEN, {"username": applicant.email, "password": PASSWORD})
     assert response.status_code == 200
+
+
+def test_a_superuser_removes_it_for_someone_who_lost_app_and_codes(client, officer, settings):
+    from tests.factories import UserFactory
+
+    settings.OTP_TRUST_FORCE_LOGIN = True  # the admin signs in with force_login here
+    admin = UserFactory(is_superuser=True, is_staff=True, role="staff")
+    enrol(officer)
+    client.force_login(admin)
+
+    response = client.post("/admin/accounts/user/", {
+        "action": "remove_two_factor", "_selected_action": [officer.pk],
+    })
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    event = AccountEvent.objects.get(user=officer, action="two_factor_removed")
+    assert event.actor == admin
