@@ -10,6 +10,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin import ReadOnlyAdmin, ServiceActionsMixin, service_action
 from core.errors import DomainError
@@ -128,6 +130,14 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["token_hash"]
     autocomplete_fields = ["organisation", "invited_by", "accepted_by"]
     list_select_related = ["organisation", "invited_by"]
+
+
+# NOTE: django-otp's own device admins would add and delete devices with no
+# history row; devices change only through accounts.security (the pages and
+# the "Remove two-factor authentication" action above), which records them.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(AccountEvent)
