@@ -22,6 +22,7 @@ from core.vocab import LegalForm, corporate_number_required
 
 from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
 from .notifications import hash_token
+from .security import mark_email_verified, send_verification_email
 from .tasks import send_invitation_email
 
 ORGANISATION_FIELDS = frozenset(Organisation.EDITABLE_FIELDS)
@@ -40,8 +41,9 @@ def _taken_error() -> DomainError:
 
 @transaction.atomic
 def register_user(*, email: str, full_name: str, password: str) -> User:
-    """Anyone may register; a new account is an applicant. E-mail addresses
-    are unique whatever their case."""
+    """Anyone may register; a new account is an applicant, unverified until
+    the link of the verification e-mail is opened. E-mail addresses are
+    unique whatever their case."""
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError(
@@ -49,9 +51,13 @@ def register_user(*, email: str, full_name: str, password: str) -> User:
             code="email_taken",
             field="email",
         )
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email=email, full_name=full_name.strip(), password=password, role=Role.APPLICANT
     )
+    # The address is not proven yet: the verification link goes out with the
+    # account (outbox, after commit).
+    send_verification_email(user=user, by=user)
+    return user
 
 
 # --- Organisations --------------------------------------------------------------
@@ -390,4 +396,7 @@ def accept_invitation(*, token: str, by: User) -> Membership:
     record(OrganisationEvent, organisation=invitation.organisation, by=by,
            action=OrganisationEvent.Action.MEMBER_JOINED, to_status=invitation.role,
            changes={"email": by.email, "user_id": by.pk, "invitation_id": invitation.pk})
+    if by.email_verified_at is None:
+        # The invitation went to this address, so opening it proves the address.
+        mark_email_verified(user=by, by=by, how="invitation")
     return membership

@@ -336,7 +336,8 @@ def _organisation(spec: dict) -> Organisation:
         found = Organisation.objects.filter(name=values["name"]).first()
     organisation = found or Organisation.objects.create(**values)
     owner = _user(spec["owner"]) or User.objects.create_user(
-        email=f'{spec["owner"]}@{DEMO_DOMAIN}', password=None, full_name=spec["owner"]
+        email=f'{spec["owner"]}@{DEMO_DOMAIN}', password=None, full_name=spec["owner"],
+        email_verified_at=timezone.now(),
     )
     Membership.objects.get_or_create(
         organisation=organisation, user=owner, defaults={"role": Membership.Role.OWNER}

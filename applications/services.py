@@ -189,6 +189,12 @@ def submit_application(*, application: Application, by, idempotency_key: str | N
         version = application.versions.order_by("-number").first()
         if version:
             return version
+    if getattr(by, "is_authenticated", False) and by.email_verified_at is None:
+        raise DomainError(
+            _("Verify your e-mail address before you submit: open the link in the e-mail we "
+              "sent you, or send a new one from the notice at the top of the page."),
+            code="email_unverified",
+        )
     if application.status not in Application.EDITABLE:
         raise DomainError(
             _("This application is %(status)s and cannot be submitted.")

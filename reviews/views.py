@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.security import mark_email_verified
 from applications.models import Application
 from core.policies import (
     can_manage_reviewer_pool,
@@ -200,6 +201,9 @@ def invitation(request, uidb64, token):
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if user.email_verified_at is None:
+            # The link went to this address, so setting the password proves it.
+            mark_email_verified(user=user, by=user, how="reviewer_invitation")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your password is set. Welcome to the review."))
         return redirect("reviews:queue")

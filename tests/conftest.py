@@ -4,7 +4,10 @@ and the demo data (`demo`), loaded once per session."""
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
+from django.test.client import ClientMixin
 
+from accounts.middleware import FORCE_LOGIN_SESSION_KEY
 from core.roles import Role
 
 from .factories import OrganisationFactory, ProgrammeFactory, UserFactory
@@ -121,3 +124,31 @@ def pytest_collection_modifyitems(items):
     """Tests over the session's demo data run last, in their collected order."""
     items[:] = ([item for item in items if "demo_data" not in item.fixturenames]
                 + [item for item in items if "demo_data" in item.fixturenames])
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_counts_as_two_factor():
+    """Programme staff, oversight and reviewers must give a one-time code
+    after their password (accounts.middleware.TwoFactorMiddleware). Tests
+    that only need a signed-in user call `client.force_login(user)`; that
+    marks the session, and the test settings (OTP_TRUST_FORCE_LOGIN) let a
+    marked session through. Logging in through the login page gets no mark,
+    and tests of two-factor authentication turn the setting off."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session[FORCE_LOGIN_SESSION_KEY] = True
+        session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "force_login", force_login)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits (the API token endpoint's throttle) and cached choices
+    start empty in every test."""
+    cache.clear()
