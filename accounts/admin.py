@@ -5,16 +5,20 @@ pages and services, which record history.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.admin import ReadOnlyAdmin, ServiceActionsMixin, service_action
+from core.errors import DomainError
 
-from . import claim_services
+from . import claim_services, security
 from .models import (
+    AccountEvent,
     CorporateNumberClaim,
     CorporateNumberClaimEvent,
     Invitation,
@@ -56,13 +60,31 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
 
+    actions = ["remove_two_factor"]
+
     def get_inlines(self, request, obj):
         # Memberships are added once the user exists.
         return self.inlines if obj is not None else []
 
+    @admin.action(description=_("Remove two-factor authentication (lost phone and codes)"))
+    def remove_two_factor(self, request, queryset):
+        """For someone who lost both the app and the recovery codes; they set
+        up a new app at their next login. Recorded in the account's history."""
+        if not request.user.is_superuser:
+            self.message_user(request, _("Only a superuser may do this."), messages.ERROR)
+            return
+        for user in queryset:
+            try:
+                security.remove_two_factor(user=user, by=request.user)
+            except DomainError as error:
+                self.message_user(request, f"{user}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{user}: {_('Two-factor authentication has been removed.')}",
+                                  messages.SUCCESS)
+
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("full_name", "role")}),
+        (_("Person"), {"fields": ("full_name", "role", "email_verified_at")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -108,6 +130,22 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["token_hash"]
     autocomplete_fields = ["organisation", "invited_by", "accepted_by"]
     list_select_related = ["organisation", "invited_by"]
+
+
+# NOTE: django-otp's own device admins would add and delete devices with no
+# history row; devices change only through accounts.security (the pages and
+# the "Remove two-factor authentication" action above), which records them.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "actor", "action"]
+    list_filter = ["action"]
+    search_fields = ["user__email", "actor__email"]
+    list_select_related = ["user", "actor"]
 
 
 @admin.register(OrganisationEvent)

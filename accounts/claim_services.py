@@ -16,24 +16,23 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
 from core.errors import DomainError
+from core.transitions import record, transition
 
 from .models import (
     CorporateNumberClaim,
     CorporateNumberClaimEvent,
-    Membership,
     Organisation,
     OrganisationEvent,
 )
+from .tasks import send_claim_outcome
 
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 MAX_EVIDENCE_TEXT = 5000
@@ -41,20 +40,6 @@ MAX_EVIDENCE_TEXT = 5000
 
 def _actor(by):
     return by if getattr(by, "pk", None) else None
-
-
-def _record(claim, *, by, action, from_status="", to_status="", reason=""):
-    return CorporateNumberClaimEvent.objects.create(
-        claim=claim, actor=_actor(by), action=action, from_status=from_status,
-        to_status=to_status, reason=reason or "",
-    )
-
-
-def _record_on(organisation, *, by, action, changes, reason=""):
-    return OrganisationEvent.objects.create(
-        organisation=organisation, actor=_actor(by), action=action, changes=changes,
-        reason=reason or "",
-    )
 
 
 def _stored_evidence(upload) -> tuple[str, str, str]:
@@ -136,9 +121,12 @@ def open_corporate_number_claim(*, organisation: Organisation, corporate_number:
             _("Your organisation already has an open claim to this corporate number."),
             code="claim_already_open", field="corporate_number",
         ) from error
-    _record(claim, by=by, action="opened", to_status=CorporateNumberClaim.Status.OPEN)
-    _record_on(organisation, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_CLAIMED,
-               changes={"corporate_number": number})
+    record(CorporateNumberClaimEvent, claim=claim, by=by,
+           action=CorporateNumberClaimEvent.Action.OPENED,
+           to_status=CorporateNumberClaim.Status.OPEN)
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.CORPORATE_NUMBER_CLAIMED,
+           changes={"corporate_number": number})
     return claim
 
 
@@ -150,14 +138,10 @@ def _resolve(claim, *, to: str, by, note: str) -> None:
     note = (note or "").strip()
     if not note:
         raise DomainError(_("Resolution note: say why."), code="reason_required", field="note")
-    if to not in CorporateNumberClaim.TRANSITIONS.get(claim.status, ()):
-        raise DomainError(
-            _("This claim has already been resolved (%(status)s).")
-            % {"status": CorporateNumberClaim.Status(claim.status).label},
-            code="bad_transition",
-        )
-    _record(claim, by=by, action="status", from_status=claim.status, to_status=to, reason=note)
-    claim.status = to
+    transition(claim, to, by=by, why=note, action=CorporateNumberClaimEvent.Action.STATUS,
+               event_model=CorporateNumberClaimEvent, claim=claim, save=False,
+               refusal=gettext_lazy("This claim has already been resolved (%(status)s)."),
+               refusal_params={"status": CorporateNumberClaim.Status(claim.status).label})
     claim.resolution_note = note
     claim.resolved_by = _actor(by)
     claim.resolved_at = timezone.now()
@@ -182,16 +166,18 @@ def accept_corporate_number_claim(*, claim: CorporateNumberClaim, by, note: str
     for holder in (o for o in locked.values() if o.pk != claimant.pk):
         holder.corporate_number = ""
         holder.save(update_fields=["corporate_number", "updated_at"])
-        _record_on(holder, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
-                   changes={"corporate_number": [number, ""]}, reason=note)
+        record(OrganisationEvent, organisation=holder, by=by,
+               action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
+               changes={"corporate_number": [number, ""]}, why=note)
         if claim.holder_id != holder.pk:
             claim.holder = holder
             claim.save(update_fields=["holder", "updated_at"])
     old = claimant.corporate_number
     claimant.corporate_number = number
     claimant.save(update_fields=["corporate_number", "updated_at"])
-    _record_on(claimant, by=by, action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
-               changes={"corporate_number": [old, number]}, reason=note)
+    record(OrganisationEvent, organisation=claimant, by=by,
+           action=OrganisationEvent.Action.CORPORATE_NUMBER_MOVED,
+           changes={"corporate_number": [old, number]}, why=note)
     return claim
 
 
@@ -208,53 +194,4 @@ def reject_corporate_number_claim(*, claim: CorporateNumberClaim, by, note: str
 
 
 def _send_outcome(claim_id: int) -> None:
-    from .tasks import send_claim_outcome
-
     send_claim_outcome.delay(claim_id)
-
-
-def _owner_emails(organisation) -> list[str]:
-    if organisation is None:
-        return []
-    return sorted(
-        Membership.objects.owners().filter(organisation=organisation, user__is_active=True)
-        .values_list("user__email", flat=True)
-    )
-
-
-@transaction.atomic
-def deliver_claim_outcome(*, claim_id: int) -> int:
-    """E-mail the outcome once: the claimant's owners always, the previous
-    holder's owners when the number moved. Returns the e-mails sent."""
-    claim = (
-        CorporateNumberClaim.objects.select_for_update(of=("self",))
-        .select_related("claimant", "holder").filter(pk=claim_id).first()
-    )
-    if claim is None or claim.notified_at or claim.status == CorporateNumberClaim.Status.OPEN:
-        return 0
-    claim.notified_at = timezone.now()
-    claim.save(update_fields=["notified_at", "updated_at"])
-    accepted = claim.status == CorporateNumberClaim.Status.ACCEPTED
-    letters = [("claimant", claim.claimant)]
-    if accepted:
-        letters.append(("holder", claim.holder))
-    sent = 0
-    # NOTE: sent inside the transaction: if the mail server refuses,
-    # notified_at is rolled back and a retry sends the e-mails.
-    with translation.override(settings.LANGUAGE_CODE):
-        for side, organisation in letters:
-            recipients = _owner_emails(organisation)
-            if not recipients:
-                continue
-            context = {
-                "claim": claim, "organisation": organisation, "side": side,
-                "accepted": accepted,
-                "url": settings.SITE_URL.rstrip("/") + (
-                    reverse("accounts:claim_detail", args=[claim.pk]) if side == "claimant"
-                    else reverse("accounts:organisation_detail", args=[organisation.pk])),
-            }
-            subject = render_to_string("accounts/email/claim_outcome_subject.txt", context)
-            body = render_to_string("accounts/email/claim_outcome_body.txt", context)
-            send_mail(" ".join(subject.split()), body, None, recipients)
-            sent += 1
-    return sent

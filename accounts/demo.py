@@ -5,6 +5,8 @@ Idempotent: users are keyed by e-mail and organisations by name, so running
 one password, DEMO_PASSWORD (local use only).
 """
 
+from django.utils import timezone
+
 from accounts.models import Membership, Organisation, Role, User
 from core.vocab import LegalForm
 
@@ -99,6 +101,7 @@ def _ensure_user(local_part: str, full_name: str, role: str) -> User:
             "role": role,
             "is_staff": is_admin,
             "is_superuser": is_admin,
+            "email_verified_at": timezone.now(),
         },
     )
     if created:

@@ -5,12 +5,14 @@ import re
 import unicodedata
 
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core.corporate_number import normalise_corporate_number, validate_corporate_number
 from core.local_government_code import validate_local_government_code
+from core.outbox import queue_mail
 from core.vocab import LegalForm, corporate_number_required
 
 from .models import Membership, Organisation, User
@@ -256,3 +258,36 @@ class ClaimResolutionForm(forms.Form):
         help_text=_("Why: the organisations' owners receive this note by e-mail."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form; the mail (in the language of the page) goes into
+    the outbox as a sensitive message, so its link is erased once sent."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None):
+        subject = render_to_string(subject_template_name, context)
+        body = render_to_string(email_template_name, context)
+        queue_mail(key=f"accounts.password-reset:{context['uid']}:{context['token']}",
+                   subject=subject, body=body, to=[to_email], from_email=from_email,
+                   is_sensitive=True)
+
+
+class OneTimeCodeForm(forms.Form):
+    """A 6-digit code from an authenticator app, or a recovery code."""
+
+    otp = forms.CharField(
+        label=_("One-time code"), max_length=32, strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false",
+                                      "autocapitalize": "off"}),
+        error_messages={"required": _("Enter the code.")},
+    )
+
+    def __init__(self, *args, enrolment: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["otp"].help_text = (
+            _("The 6-digit code your authenticator app shows for this account.")
+            if enrolment else
+            _("The 6-digit code your authenticator app shows now, or one of your recovery "
+              "codes (each works once).")
+        )

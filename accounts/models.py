@@ -58,6 +58,10 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.APPLICANT)
+    # When the person opened the link of the verification e-mail (or proved the
+    # address otherwise: an invitation, an account made by staff). Until then
+    # a self-registered applicant may not submit applications.
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -91,6 +95,45 @@ class User(AbstractUser):
     @property
     def is_reviewer(self) -> bool:
         return self.has_role(Role.REVIEWER)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+class AccountEvent(EventModel):
+    """History of an account's sign-in security: e-mail verified, password
+    reset, two-factor authentication enrolled or removed, recovery codes made
+    and used. `actor` is who did it (the person, or staff); `user` whose
+    account it is."""
+
+    class Action(models.TextChoices):
+        EMAIL_VERIFICATION_SENT = "email_verification_sent", _("Verification e-mail sent")
+        EMAIL_VERIFIED = "email_verified", _("E-mail address verified")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Two-factor authentication set up")
+        TWO_FACTOR_REMOVED = "two_factor_removed", _("Two-factor authentication removed")
+        RECOVERY_CODES_CREATED = "recovery_codes_created", _("Recovery codes created")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="account_events",
+    )
+
+    class Meta(EventModel.Meta):
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return self.Action(self.action).label
+        except ValueError:
+            return self.action
 
 
 class Organisation(TimeStampedModel):
@@ -284,6 +327,7 @@ class OrganisationEvent(EventModel):
         CORPORATE_NUMBER_CLAIMED = "corporate_number_claimed", _("Corporate number claimed")
         CORPORATE_NUMBER_MOVED = "corporate_number_moved", _("Corporate number moved by staff")
 
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="events"
     )
@@ -384,6 +428,11 @@ class CorporateNumberClaim(TimeStampedModel):
 class CorporateNumberClaimEvent(EventModel):
     """History of a claim: opened, accepted or rejected, by whom and why."""
 
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Claimed")
+        STATUS = "status", _("Status changed")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     claim = models.ForeignKey(
         CorporateNumberClaim, on_delete=models.CASCADE, related_name="events"
     )

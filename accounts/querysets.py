@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from core.corporate_number import normalise_corporate_number
+from core.search import folded_contains, search_variants
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -14,12 +15,12 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(organisations_visible_to(user))
 
     def search(self, text: str):
-        """Name, kana or corporate number (full-width digits and hyphens
-        accepted, as people copy them from the NTA site)."""
-        text = (text or "").strip()
-        if not text:
+        """Name, kana or corporate number, folded (core.search): "ＮＰＯ" finds
+        "NPO法人…", "ヒダマリ" finds "ﾋﾀﾞﾏﾘ", and full-width digits and hyphens
+        are accepted, as people copy them from the NTA site."""
+        if not search_variants(text):
             return self
-        query = Q(name__icontains=text) | Q(name_kana__icontains=text)
+        query = folded_contains(("name", "name_kana"), text)
         digits = normalise_corporate_number(text)
         if digits.isascii() and digits.isdigit():
             query |= Q(corporate_number__contains=digits)

@@ -5,15 +5,10 @@ what is asked in core.policies by the views and the API; these functions hold
 the rules that do not depend on who asks (corporate numbers, last owner).
 """
 
-import hashlib
-import secrets
 from functools import partial
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
@@ -22,25 +17,15 @@ from core.local_government_code import (
     is_valid_local_government_code,
     normalise_local_government_code,
 )
-from core.outbox import queue_mail
+from core.transitions import record
 from core.vocab import LegalForm, corporate_number_required
 
 from .models import Invitation, Membership, Organisation, OrganisationEvent, Role, User
+from .notifications import hash_token
+from .security import mark_email_verified, send_verification_email
 from .tasks import send_invitation_email
 
 ORGANISATION_FIELDS = frozenset(Organisation.EDITABLE_FIELDS)
-
-
-def _record(organisation, *, by, action, from_status="", to_status="", changes=None, reason=""):
-    return OrganisationEvent.objects.create(
-        organisation=organisation,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        reason=reason,
-        from_status=from_status,
-        to_status=to_status,
-        changes=changes or {},
-    )
 
 
 def _taken_error() -> DomainError:
@@ -56,8 +41,9 @@ def _taken_error() -> DomainError:
 
 @transaction.atomic
 def register_user(*, email: str, full_name: str, password: str) -> User:
-    """Anyone may register; a new account is an applicant. E-mail addresses
-    are unique whatever their case."""
+    """Anyone may register; a new account is an applicant, unverified until
+    the link of the verification e-mail is opened. E-mail addresses are
+    unique whatever their case."""
     email = (email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError(
@@ -65,9 +51,13 @@ def register_user(*, email: str, full_name: str, password: str) -> User:
             code="email_taken",
             field="email",
         )
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email=email, full_name=full_name.strip(), password=password, role=Role.APPLICANT
     )
+    # The address is not proven yet: the verification link goes out with the
+    # account (outbox, after commit).
+    send_verification_email(user=user, by=user)
+    return user
 
 
 # --- Organisations --------------------------------------------------------------
@@ -179,13 +169,9 @@ def create_organisation(*, by: User, claim_corporate_number: bool = False,
     except IntegrityError as error:
         raise _taken_error() from error
     Membership.objects.create(organisation=organisation, user=by, role=Membership.Role.OWNER)
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.CREATED,
-        to_status=Membership.Role.OWNER,
-        changes={"owner": by.email, "corporate_number": organisation.corporate_number},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.CREATED, to_status=Membership.Role.OWNER,
+           changes={"owner": by.email, "corporate_number": organisation.corporate_number})
     _claim(organisation, claimed, by=by, evidence=claim_evidence)
     return organisation
 
@@ -219,7 +205,8 @@ def update_organisation(*, organisation: Organisation, by: User,
             organisation.save(update_fields=[*changes, "updated_at"])
     except IntegrityError as error:
         raise _taken_error() from error
-    _record(organisation, by=by, action=OrganisationEvent.Action.UPDATED, changes=changes)
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.UPDATED, changes=changes)
     return organisation
 
 
@@ -262,14 +249,9 @@ def change_member_role(*, membership: Membership, role: str, by: User) -> Member
     old = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.ROLE_CHANGED,
-        from_status=old,
-        to_status=role,
-        changes={"user_id": membership.user_id, "email": membership.user.email},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.ROLE_CHANGED, from_status=old, to_status=role,
+           changes={"user_id": membership.user_id, "email": membership.user.email})
     return membership
 
 
@@ -279,21 +261,13 @@ def remove_member(*, membership: Membership, by: User) -> None:
     organisation = _locked(membership.organisation)
     membership = Membership.objects.select_related("user").get(pk=membership.pk)
     _refuse_if_last_owner(membership)
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.MEMBER_REMOVED,
-        from_status=membership.role,
-        changes={"user_id": membership.user_id, "email": membership.user.email},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.MEMBER_REMOVED, from_status=membership.role,
+           changes={"user_id": membership.user_id, "email": membership.user.email})
     membership.delete()
 
 
 # --- Invitations ----------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -324,13 +298,10 @@ def invite_member(
             )
         open_invitation.revoked_at = now
         open_invitation.save(update_fields=["revoked_at", "updated_at"])
-        _record(
-            organisation,
-            by=by,
-            action=OrganisationEvent.Action.INVITATION_REVOKED,
-            reason="expired; replaced by a new invitation",
-            changes={"email": email, "invitation_id": open_invitation.pk},
-        )
+        record(OrganisationEvent, organisation=organisation, by=by,
+               action=OrganisationEvent.Action.INVITATION_REVOKED,
+               why="expired; replaced by a new invitation",
+               changes={"email": email, "invitation_id": open_invitation.pk})
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
@@ -338,13 +309,9 @@ def invite_member(
         invited_by=by,
         expires_at=now + Invitation.VALID_FOR,
     )
-    _record(
-        organisation,
-        by=by,
-        action=OrganisationEvent.Action.MEMBER_INVITED,
-        to_status=role,
-        changes={"email": email, "invitation_id": invitation.pk},
-    )
+    record(OrganisationEvent, organisation=organisation, by=by,
+           action=OrganisationEvent.Action.MEMBER_INVITED, to_status=role,
+           changes={"email": email, "invitation_id": invitation.pk})
     transaction.on_commit(partial(send_invitation_email.delay, invitation.pk))
     return invitation
 
@@ -360,47 +327,10 @@ def revoke_invitation(*, invitation: Invitation, by: User) -> Invitation:
         )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
-    _record(
-        invitation.organisation,
-        by=by,
-        action=OrganisationEvent.Action.INVITATION_REVOKED,
-        changes={"email": invitation.email, "invitation_id": invitation.pk},
-    )
+    record(OrganisationEvent, organisation=invitation.organisation, by=by,
+           action=OrganisationEvent.Action.INVITATION_REVOKED,
+           changes={"email": invitation.email, "invitation_id": invitation.pk})
     return invitation
-
-
-@transaction.atomic
-def deliver_invitation(*, invitation_id: int) -> bool:
-    """Send the invitation e-mail once. The token is born here and only its
-    hash is kept; `sent_at` makes a second run a no-op. Returns whether an
-    e-mail went out."""
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("organisation", "invited_by")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is None or invitation.sent_at or not invitation.is_pending:
-        return False
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["token_hash", "sent_at", "updated_at"])
-    # NOTE: queued in the outbox in this transaction, beside sent_at; the
-    # message carries the only copy of the token, so it is sensitive (its
-    # body is erased once delivered).
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "url": settings.SITE_URL.rstrip("/")
-            + reverse("accounts:invitation", kwargs={"token": token}),
-        }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context)
-        body = render_to_string("accounts/email/invitation_body.txt", context)
-    queue_mail(key=f"accounts.invitation:{invitation.pk}", subject=subject, body=body,
-               to=[invitation.email], is_sensitive=True)
-    return True
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -463,11 +393,10 @@ def accept_invitation(*, token: str, by: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
-    _record(
-        invitation.organisation,
-        by=by,
-        action=OrganisationEvent.Action.MEMBER_JOINED,
-        to_status=invitation.role,
-        changes={"email": by.email, "user_id": by.pk, "invitation_id": invitation.pk},
-    )
+    record(OrganisationEvent, organisation=invitation.organisation, by=by,
+           action=OrganisationEvent.Action.MEMBER_JOINED, to_status=invitation.role,
+           changes={"email": by.email, "user_id": by.pk, "invitation_id": invitation.pk})
+    if by.email_verified_at is None:
+        # The invitation went to this address, so opening it proves the address.
+        mark_email_verified(user=by, by=by, how="invitation")
     return membership

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import claim_views, views
+from . import claim_views, security_views, views
 
 app_name = "accounts"
 
@@ -13,6 +13,23 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset (Django's views, mail through the outbox).
+    path("password-reset/", security_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", security_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("password-reset/done/", security_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("password-reset/<uidb64>/<token>/", security_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    # E-mail verification of self-registered accounts.
+    path("verify-email/", security_views.verify_email_status, name="verify_email_status"),
+    path("verify-email/<str:token>/", security_views.verify_email, name="verify_email"),
+    # Sign-in security: two-factor authentication and recovery codes.
+    path("security/", security_views.security_page, name="security"),
+    path("two-factor/enrol/", security_views.two_factor_enrol, name="two_factor_enrol"),
+    path("two-factor/verify/", security_views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/recovery-codes/", security_views.recovery_codes, name="recovery_codes"),
+    path("two-factor/remove/", security_views.two_factor_remove, name="two_factor_remove"),
     path("register/", views.register, name="register"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("organisations/", views.organisation_list, name="organisation_list"),

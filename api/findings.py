@@ -3,7 +3,7 @@ oversight viewer, write for staff of the finding's programme.
 
 Scope first: applicants and reviewers get 404 (the findings library does not
 exist for them); inside scope without the right, 403. Writes go through
-reporting.findings_services, the same calls the pages make.
+reporting.findings.services, the same calls the pages make.
 """
 
 from django.http import Http404
@@ -19,9 +19,9 @@ from awards.models import Award
 from core.policies import can_view_oversight, is_staff_user
 from core.prefectures import Prefecture
 from grants.models import Programme, TargetGroup, Theme
-from reporting import findings_services as services
-from reporting.findings_filters import FindingFilter
-from reporting.findings_models import Finding, FindingEvidence
+from reporting.findings import services
+from reporting.findings.filters import FindingFilter
+from reporting.findings.models import Finding, FindingEvidence
 from reporting.models import FeatureTag
 
 from .errors import DetailOutput, DomainErrorOutput

@@ -125,6 +125,8 @@ class ActorOutput(serializers.Serializer):
 
 class RoundEventOutput(serializers.ModelSerializer):
     actor = ActorOutput(read_only=True, allow_null=True)
+    # NOTE: a plain string, as before the field had choices (FundingRoundEvent.Action).
+    action = serializers.CharField(read_only=True)
     changes = serializers.DictField(
         read_only=True, help_text="Changed fields as {field: [before, after]}."
     )

@@ -18,7 +18,8 @@ from rest_framework.response import Response
 from core.policies import can_manage_managed_lists
 from grants.models import ExpenseCategory, TargetGroup
 from reporting import managed_list_services as services
-from reporting.models import FeatureTag, ManagedList
+from reporting.managed_list_models import ManagedList
+from reporting.models import FeatureTag
 
 from .errors import DetailOutput, DomainErrorOutput
 from .mixins import RejectUnknownFieldsMixin, ScopedObjectMixin

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from core.policies import can_view_oversight
 from reporting import aggregates, exports
-from reporting.findings_forms import OutcomeFilterForm
+from reporting.findings.forms import OutcomeFilterForm
 
 from .errors import DetailOutput
 

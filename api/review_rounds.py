@@ -19,7 +19,7 @@ from core.policies import review_rounds_visible_to
 from grants.models import FundingRound
 from reviews import services
 from reviews.models import Rubric
-from reviews.queries import round_proposal
+from reviews.queries import round_proposal, rubric_for
 from reviews.services.rubrics import SETTING_FIELDS
 
 from .mixins import RejectUnknownFieldsMixin
@@ -143,7 +143,7 @@ class _RoundApi(APIView):
 
 def _rubric_body(funding_round) -> dict:
     rubric = Rubric.objects.filter(funding_round=funding_round).first() or \
-        services.rubric_for(funding_round)
+        rubric_for(funding_round)
     criteria = list(rubric.criteria.order_by("position")) if rubric.pk else []
     return RubricOutput({
         **{field: getattr(rubric, field) for field in SETTING_FIELDS},

@@ -2,10 +2,10 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from . import (
     applications,
+    auth,
     awards,
     budget_changes,
     findings,
@@ -20,7 +20,7 @@ from . import (
 )
 
 v1 = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", auth.TokenView.as_view(), name="token"),
     *grants.urlpatterns,
     *programmes.urlpatterns,
     *organisations.urlpatterns,

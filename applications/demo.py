@@ -1,4 +1,5 @@
-"""Demo applications in both programmes: drafts and submitted ones, and a
+"""Demo applications in both programmes: drafts, submitted ones and one
+returned for correction (差戻し), and a
 closed call of programme B with ten submitted applications for the review
 demo (reviews.demo assigns, scores and decides them).
 
@@ -127,6 +128,14 @@ APPLICATIONS = [
         "lines": [(0, "honoraria", 200_000, "講師謝金"), (0, "meetings", 150_000, "会場費")],
         "indicators": [],
     }),
+    ("a-returned", CODE_A, None, "hidamari", "博多・ひだまり子ども食堂と見守りの連携", True, {
+        "tier": "municipal", "theme": 2, "groups": ["children_youth", "older_alone"],
+        "prefectures": ["40"], "municipalities": "福岡市博多区",
+        "lines": [(0, "personnel", 800_000, "子ども食堂の調理スタッフ"),
+                  (0, "consumables", 350_000, "食材"),
+                  (1, "personnel", 800_000, "子ども食堂の調理スタッフ")],
+        "indicators": [("子ども食堂の延べ参加者数", "人", 0, 1200)],
+    }),
     ("b-submitted", CODE_B, 2023, "kansai", "関西広域NPO伴走支援ネットワーク", True, {
         "tier": "organisation", "theme": 1, "groups": ["children_youth", "middle_aged"],
         "prefectures": ["26", "27", "28"], "municipalities": "",
@@ -140,6 +149,12 @@ APPLICATIONS = [
         "municipalities": "", "lines": [], "indicators": [],
     }),
 ]
+
+# Applications the programme office returned for correction (差戻し), with
+# the note the applicant sees.
+RETURN_NOTES = {
+    "a-returned": "人件費の内訳（人数・時間単価・回数）を予算の説明欄に追記のうえ、再提出してください。",
+}
 
 # The review call: this fiscal year's first call of programme B, closed and
 # handed to the reviewers. (key, org, title, days before closing it was
@@ -321,7 +336,8 @@ def _organisation(spec: dict) -> Organisation:
         found = Organisation.objects.filter(name=values["name"]).first()
     organisation = found or Organisation.objects.create(**values)
     owner = _user(spec["owner"]) or User.objects.create_user(
-        email=f'{spec["owner"]}@{DEMO_DOMAIN}', password=None, full_name=spec["owner"]
+        email=f'{spec["owner"]}@{DEMO_DOMAIN}', password=None, full_name=spec["owner"],
+        email_verified_at=timezone.now(),
     )
     Membership.objects.get_or_create(
         organisation=organisation, user=owner, defaults={"role": Membership.Role.OWNER}
@@ -484,12 +500,16 @@ def load(out) -> list[tuple[str, str, str]]:
     submitted applications of the review call."""
     organisations = {key: _organisation(spec) for key, spec in ORGANISATIONS.items()}
     made = 0
-    for _key, code, year, org_key, title, submit, spec in APPLICATIONS:
+    for key, code, year, org_key, title, submit, spec in APPLICATIONS:
         funding_round = _round(code, year)
         if funding_round is None:
             continue
-        _ensure_application(funding_round, organisations[org_key], title,
-                            _content(funding_round, spec, title), submit=submit)
+        application = _ensure_application(funding_round, organisations[org_key], title,
+                                          _content(funding_round, spec, title), submit=submit)
+        application.refresh_from_db()
+        if key in RETURN_NOTES and application.status == Application.Status.SUBMITTED:
+            services.return_application(application=application, by=_user("staff"),
+                                        note=RETURN_NOTES[key])
         made += 1
     in_review = _load_review_call(organisations, _user("staff"))
     out.write(f"applications: {made} demo applications and {in_review} in the review call "

@@ -1,8 +1,7 @@
 """CSV and XLSX exports of the staff list.
 
-SECURITY: a cell starting with =, +, -, @, tab or carriage return is read as
-a formula by spreadsheet programs (CSV/formula injection); such text gets a
-leading single quote. Both formats are built from the same rows.
+SECURITY: text that a spreadsheet would run as a formula is neutralised
+(core.exports.neutralise). Both formats are built from the same rows.
 """
 
 import csv
@@ -12,16 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.exports import neutralise
 from core.prefectures import prefecture_name_ja
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _area(application) -> str:

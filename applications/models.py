@@ -295,6 +295,13 @@ class ReceiptCounter(models.Model):
 class ApplicationEvent(EventModel):
     """History of an application: every status move, with who, when and why."""
 
+    class Action(models.TextChoices):
+        CREATED = "created", _("Draft created")
+        STATUS = "status", _("Status changed")
+        ATTACHMENT_ADDED = "attachment_added", _("File attached")
+        ATTACHMENT_REMOVED = "attachment_removed", _("File removed")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     # When the people concerned were told of this event (e.g. a return for
     # correction); set once, so a redelivered notice task sends nothing.

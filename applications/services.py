@@ -14,8 +14,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError, InvalidInput, StaleVersion
+from core.transitions import record, transition
 from grants.models import FundingRound
 
 from .content import (
@@ -52,34 +54,7 @@ class RulesFailed(DomainError):
         self.problems = problems
 
 
-def _move(application: Application, *, to: str, by, reason: str = "", changes=None):
-    """Check the transition table, record the event, set the status (unsaved).
-    Returns the event row."""
-    if to not in Application.TRANSITIONS.get(application.status, ()):
-        raise DomainError(
-            _("An application cannot move from %(from)s to %(to)s.")
-            % {
-                "from": Application.Status(application.status).label,
-                "to": Application.Status(to).label,
-            },
-            code="bad_transition",
-        )
-    event = _record(application, by=by, action="status", from_status=application.status,
-                    to_status=to, reason=reason, changes=changes)
-    application.status = to
-    return event
-
-
-def _record(application, *, by, action, from_status="", to_status="", reason="", changes=None):
-    return ApplicationEvent.objects.create(
-        application=application,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason or "",
-        changes=changes or {},
-    )
+CANNOT_MOVE = gettext_lazy("An application cannot move from %(from)s to %(to)s.")
 
 
 def _locked(application: Application) -> Application:
@@ -95,8 +70,8 @@ def set_application_status(*, application: Application, to: str, by, reason: str
     """Move an application along its table; used by higher apps (reviews
     moves to under review, awarded or declined)."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    _move(application, to=to, by=by, reason=reason)
-    application.save(update_fields=["status", "updated_at"])
+    transition(application, to, by=by, action=ApplicationEvent.Action.STATUS, why=reason,
+               event_model=ApplicationEvent, application=application, refusal=CANNOT_MOVE)
     return application
 
 
@@ -120,7 +95,8 @@ def create_application(*, funding_round: FundingRound, organisation, by) -> Appl
     application = Application.objects.create(
         funding_round=funding_round, organisation=organisation, created_by=by
     )
-    _record(application, by=by, action="created", to_status=application.status)
+    record(ApplicationEvent, by=by, action=ApplicationEvent.Action.CREATED,
+           application=application, to_status=application.status)
     return application
 
 
@@ -213,6 +189,12 @@ def submit_application(*, application: Application, by, idempotency_key: str | N
         version = application.versions.order_by("-number").first()
         if version:
             return version
+    if getattr(by, "is_authenticated", False) and by.email_verified_at is None:
+        raise DomainError(
+            _("Verify your e-mail address before you submit: open the link in the e-mail we "
+              "sent you, or send a new one from the notice at the top of the page."),
+            code="email_unverified",
+        )
     if application.status not in Application.EDITABLE:
         raise DomainError(
             _("This application is %(status)s and cannot be submitted.")
@@ -261,8 +243,10 @@ def _freeze(application: Application, *, by, at, idempotency_key: str = "") -> A
         idempotency_key=idempotency_key,
     )
     _freeze_attachments(application, version)
-    _move(application, to=Application.Status.SUBMITTED, by=by,
-          changes={"version": number, "receipt_number": receipt})
+    transition(application, Application.Status.SUBMITTED, by=by,
+               action=ApplicationEvent.Action.STATUS, event_model=ApplicationEvent,
+               application=application, changes={"version": number, "receipt_number": receipt},
+               save=False, refusal=CANNOT_MOVE)
     application.submitted_at = at
     application.save(update_fields=["status", "submitted_at", "receipt_number", "updated_at"])
     return version
@@ -298,8 +282,9 @@ def _next_receipt_number(funding_round: FundingRound) -> str:
 def withdraw_application(*, application: Application, by, reason: str = "") -> Application:
     """The applicant withdraws, at any time before a decision."""
     application = _locked(application)
-    _move(application, to=Application.Status.WITHDRAWN, by=by, reason=reason)
-    application.save(update_fields=["status", "updated_at"])
+    transition(application, Application.Status.WITHDRAWN, by=by, why=reason,
+               action=ApplicationEvent.Action.STATUS, event_model=ApplicationEvent,
+               application=application, refusal=CANNOT_MOVE)
     return application
 
 
@@ -317,7 +302,9 @@ def return_application(*, application: Application, by, note: str) -> Applicatio
             code="note_required", field="note",
         )
     application = _locked(application)
-    event = _move(application, to=Application.Status.RETURNED, by=by, reason=note)
+    event = transition(application, Application.Status.RETURNED, by=by, why=note,
+                       action=ApplicationEvent.Action.STATUS, event_model=ApplicationEvent,
+                       application=application, save=False, refusal=CANNOT_MOVE)
     application.screening_note = note
     application.save(update_fields=["status", "screening_note", "updated_at"])
     queue_return_notice(event.pk)
@@ -335,7 +322,9 @@ def screen_application(*, application: Application, by, eligible: bool, reason: 
         )
     application = _locked(application)
     to = Application.Status.ELIGIBLE if eligible else Application.Status.INELIGIBLE
-    _move(application, to=to, by=by, reason=reason)
+    transition(application, to, by=by, why=reason, action=ApplicationEvent.Action.STATUS,
+               event_model=ApplicationEvent, application=application, save=False,
+               refusal=CANNOT_MOVE)
     application.screening_note = reason
     application.save(update_fields=["status", "screening_note", "updated_at"])
     return application
@@ -416,8 +405,8 @@ def add_attachment(*, application: Application, by, upload) -> Attachment:
         sha256=digest.hexdigest(),
         uploaded_by=by,
     )
-    _record(application, by=by, action="attachment_added",
-            changes={"name": attachment.original_name, "size_bytes": attachment.size_bytes})
+    record(ApplicationEvent, by=by, action=ApplicationEvent.Action.ATTACHMENT_ADDED,
+           application=application, changes={"name": attachment.original_name, "size_bytes": attachment.size_bytes})
     return attachment
 
 
@@ -432,8 +421,8 @@ def remove_attachment(*, attachment: Attachment, by) -> None:
             code="not_editable",
         )
     name = attachment.file.name
-    _record(application, by=by, action="attachment_removed",
-            changes={"name": attachment.original_name})
+    record(ApplicationEvent, by=by, action=ApplicationEvent.Action.ATTACHMENT_REMOVED,
+           application=application, changes={"name": attachment.original_name})
     attachment.delete()
     # SECURITY: a submitted version may name this file (its content is
     # evidence of what was submitted); only a file nothing names is deleted.

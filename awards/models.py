@@ -473,6 +473,23 @@ class AwardEvent(EventModel):
     """History of an award: status moves, year moves, budgets, payments,
     continuation, change requests and settlement."""
 
+    class Action(models.TextChoices):
+        CREATED = "created", _("Award made")
+        STATUS = "status", _("Status changed")
+        YEAR_STATE = "year_state", _("Fiscal year moved")
+        YEAR_ADDED = "year_added", _("Fiscal year added")
+        BUDGET_SET = "budget_set", _("Budget set")
+        CONTINUATION = "continuation", _("Continuation decided")
+        PAYMENT_SCHEDULED = "payment_scheduled", _("Payment scheduled")
+        PAYMENT_RECORDED = "payment_recorded", _("Payment recorded")
+        SETTLED = "settled", _("Amount confirmed (額の確定)")
+        CHANGE_REQUESTED = "change_requested", _("Budget change requested")
+        CHANGE_DECIDED = "change_decided", _("Budget change decided")
+        BUDGET_CHANGED = "budget_changed", _("Budget changed")
+        DUE_DATE_CHANGED = "due_date_changed", _("Due date changed")
+        TERMS_CHANGED = "terms_changed", _("Terms changed")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="events")
     award_year = models.ForeignKey(
         AwardYear, on_delete=models.CASCADE, related_name="events", null=True, blank=True

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application
 from core.errors import DomainError
 from core.fiscal import fiscal_year_bounds
 from core.money import format_yen, percent_of, split_yen
+from core.transitions import check_transition, record, transition
 from grants.models import ExpenseCategory, FundingRound, Programme, ReportingDefaults
 from grants.rules import ceiling_breaches
 
@@ -38,20 +40,6 @@ from .models import (
 
 def _actor(by):
     return by if getattr(by, "pk", None) else None
-
-
-def _record(award, *, by, action, award_year=None, reason="", changes=None,
-            from_status="", to_status="") -> AwardEvent:
-    return AwardEvent.objects.create(
-        award=award,
-        award_year=award_year,
-        actor=_actor(by),
-        action=action,
-        reason=reason or "",
-        changes=changes or {},
-        from_status=from_status,
-        to_status=to_status,
-    )
 
 
 def _require_reason(reason: str) -> str:
@@ -255,8 +243,8 @@ def create_award_from_application(
             "Decided after the award's fiscal years ended: the award starts retroactively "
             "on %(start)s. Staff may adjust the dates."
         ) % {"start": start_on.isoformat()}
-    _record(award, by=by, action="created", to_status=award.status, reason=reason,
-            changes=changes)
+    record(AwardEvent, award=award, by=by, action=AwardEvent.Action.CREATED, to_status=award.status,
+           why=reason, changes=changes)
     _build_reporting_schedule(award)
     # The award itself is the decision for its first year.
     first = award.years.get(fiscal_year=years[0])
@@ -310,9 +298,10 @@ def set_report_due_date(*, deadline: ReportDeadline, due_on: date, by, reason: s
     old = deadline.due_on
     deadline.due_on = due_on
     deadline.save(update_fields=["due_on"])
-    _record(deadline.award, by=by, action="due_date_changed", award_year=deadline.award_year,
-            reason=reason, changes={"deadline": deadline.pk, "kind": deadline.kind,
-                                    "due_on": [old.isoformat(), due_on.isoformat()]})
+    record(AwardEvent, award=deadline.award, by=by, action=AwardEvent.Action.DUE_DATE_CHANGED,
+           award_year=deadline.award_year, why=reason,
+           changes={"deadline": deadline.pk, "kind": deadline.kind,
+                    "due_on": [old.isoformat(), due_on.isoformat()]})
     return deadline
 
 
@@ -320,19 +309,13 @@ def set_report_due_date(*, deadline: ReportDeadline, due_on: date, by, reason: s
 
 
 def _move_year(award_year: AwardYear, *, to: str, by, reason: str = "") -> None:
-    if to not in AwardYear.TRANSITIONS.get(award_year.state, ()):
-        raise DomainError(
-            _("FY%(year)s cannot move from %(from)s to %(to)s.")
-            % {
-                "year": award_year.fiscal_year,
-                "from": AwardYear.State(award_year.state).label,
-                "to": AwardYear.State(to).label,
-            },
-            code="bad_transition",
-        )
-    _record(award_year.award, by=by, action="year_state", award_year=award_year,
-            reason=reason, from_status=award_year.state, to_status=to)
-    award_year.state = to
+    """Move a year (core.transitions) and stamp when it started, was reported
+    or was settled."""
+    transition(award_year, to, by=by, why=reason, field="state", save=False,
+               action=AwardEvent.Action.YEAR_STATE, event_model=AwardEvent,
+               award=award_year.award, award_year=award_year,
+               refusal=gettext_lazy("FY%(year)s cannot move from %(from)s to %(to)s."),
+               refusal_params={"year": award_year.fiscal_year})
     stamp = {AwardYear.State.ACTIVE: "started_at", AwardYear.State.REPORTED: "reported_at",
              AwardYear.State.SETTLED: "settled_at"}.get(to)
     fields = ["state", "updated_at"]
@@ -374,7 +357,7 @@ def year_budget_editable(award_year: AwardYear, *, is_first: bool) -> bool:
 def is_reduced(award: Award) -> bool:
     """Awarded below the request, the lines pro-rated from it (減額査定):
     the award's creation event says so (reads prefetched events)."""
-    return any(e.action == "created" and (e.changes or {}).get("pro_rated")
+    return any(e.action == AwardEvent.Action.CREATED and (e.changes or {}).get("pro_rated")
                for e in award.events.all())
 
 
@@ -422,9 +405,10 @@ def set_year_budget(*, award_year: AwardYear, amounts: dict, by, reason: str = "
     award_year.save(update_fields=["approved_yen", "updated_at"])
     award.approved_yen = sum(totals.values())
     award.save(update_fields=["approved_yen", "updated_at"])
-    _record(award, by=by, action="budget_set", award_year=award_year, reason=reason,
-            changes={"before": {str(c): a for c, a in old.items()},
-                     "after": {str(c): a for c, a in new.items()}})
+    record(AwardEvent, award=award, by=by, action=AwardEvent.Action.BUDGET_SET,
+           award_year=award_year, why=reason,
+           changes={"before": {str(c): a for c, a in old.items()},
+                    "after": {str(c): a for c, a in new.items()}})
     return award_year
 
 
@@ -455,8 +439,9 @@ def record_continuation(*, award: Award, fiscal_year: int, decision: str, reason
         defaults={"decision": decision, "reason": reason, "decided_by": _actor(by),
                   "decided_at": timezone.now()},
     )
-    _record(award, by=by, action="continuation", award_year=award_year, reason=reason,
-            from_status=previous.decision if previous else "", to_status=decision)
+    record(AwardEvent, award=award, by=by, action=AwardEvent.Action.CONTINUATION,
+           award_year=award_year, why=reason, from_status=previous.decision if previous else "",
+           to_status=decision)
     if decision == ContinuationDecision.Decision.STOP:
         _stop_from(award, fiscal_year, by=by, reason=reason)
     return continuation
@@ -554,8 +539,9 @@ def schedule_payment(*, award_year: AwardYear, kind: str, due_on: date, amount_y
     scheduled = ScheduledPayment.objects.create(
         award_year=award_year, kind=kind, due_on=due_on, amount_yen=amount_yen, note=note
     )
-    _record(award_year.award, by=by, action="payment_scheduled", award_year=award_year,
-            changes={"kind": kind, "due_on": due_on.isoformat(), "amount_yen": amount_yen})
+    record(AwardEvent, award=award_year.award, by=by, action=AwardEvent.Action.PAYMENT_SCHEDULED,
+           award_year=award_year,
+           changes={"kind": kind, "due_on": due_on.isoformat(), "amount_yen": amount_yen})
     return scheduled
 
 
@@ -609,9 +595,10 @@ def record_payment(*, award_year: AwardYear, kind: str, amount_yen: int, paid_on
         award_year=award_year, kind=kind, amount_yen=amount_yen, paid_on=paid_on,
         scheduled=scheduled, note=note, recorded_by=_actor(by),
     )
-    _record(award_year.award, by=by, action="payment_recorded", award_year=award_year,
-            changes={"kind": kind, "paid_on": paid_on.isoformat(), "amount_yen": amount_yen,
-                     "scheduled": scheduled.pk if scheduled else None})
+    record(AwardEvent, award=award_year.award, by=by, action=AwardEvent.Action.PAYMENT_RECORDED,
+           award_year=award_year,
+           changes={"kind": kind, "paid_on": paid_on.isoformat(), "amount_yen": amount_yen,
+                    "scheduled": scheduled.pk if scheduled else None})
     return payment
 
 
@@ -640,9 +627,10 @@ def settle_award_year(*, award_year: AwardYear, confirmed_yen: int, by, reason: 
     award_year.confirmed_yen = confirmed_yen
     award_year.save(update_fields=["confirmed_yen", "updated_at"])
     _move_year(award_year, to=AwardYear.State.SETTLED, by=by, reason=reason)
-    _record(award_year.award, by=by, action="settled", award_year=award_year, reason=reason,
-            changes={"confirmed_yen": confirmed_yen, "paid_yen": award_year.paid_yen,
-                     "to_return_yen": award_year.to_return_yen})
+    record(AwardEvent, award=award_year.award, by=by, action=AwardEvent.Action.SETTLED,
+           award_year=award_year, why=reason,
+           changes={"confirmed_yen": confirmed_yen, "paid_yen": award_year.paid_yen,
+                    "to_return_yen": award_year.to_return_yen})
     return award_year
 
 
@@ -699,12 +687,12 @@ def _apply_change(change: BudgetChangeRequest, *, by) -> None:
     total = award_year.budget_lines.aggregate(t=Sum("approved_yen"))["t"] or 0
     if total != award_year.approved_yen:  # moves never change the year's total
         raise DomainError(_("The budget no longer adds up."), code="total_changed")
-    _record(award_year.award, by=by, action="budget_changed", award_year=award_year,
-            reason=change.reason,
-            changes={"change_request": change.pk, "amount_yen": change.amount_yen,
-                     "from": [change.from_category.code, before["from"], source.approved_yen],
-                     "to": [change.to_category.code, before["to"], target.approved_yen],
-                     "auto": change.is_auto_approved})
+    record(AwardEvent, award=award_year.award, by=by, action=AwardEvent.Action.BUDGET_CHANGED,
+           award_year=award_year, why=change.reason,
+           changes={"change_request": change.pk, "amount_yen": change.amount_yen,
+                    "from": [change.from_category.code, before["from"], source.approved_yen],
+                    "to": [change.to_category.code, before["to"], target.approved_yen],
+                    "auto": change.is_auto_approved})
 
 
 @transaction.atomic
@@ -742,10 +730,10 @@ def request_budget_change(*, award_year: AwardYear, from_category, to_category, 
         award_year=award_year, from_category_id=from_id, to_category_id=to_id,
         amount_yen=amount_yen, reason=reason, requested_by=_actor(by), threshold_yen=threshold,
     )
-    _record(award_year.award, by=by, action="change_requested", award_year=award_year,
-            reason=reason, to_status=change.status,
-            changes={"change_request": change.pk, "amount_yen": amount_yen,
-                     "threshold_yen": threshold})
+    record(AwardEvent, award=award_year.award, by=by, action=AwardEvent.Action.CHANGE_REQUESTED,
+           award_year=award_year, why=reason, to_status=change.status,
+           changes={"change_request": change.pk, "amount_yen": amount_yen,
+                    "threshold_yen": threshold})
     if amount_yen <= threshold:
         change.is_auto_approved = True
         _decide(change, to=BudgetChangeRequest.Status.APPROVED, by=None,
@@ -758,9 +746,10 @@ def _decide(change: BudgetChangeRequest, *, to: str, by, comment: str = "") -> N
         raise DomainError(_("This request has already been decided."), code="bad_transition")
     if to == BudgetChangeRequest.Status.APPROVED:
         _apply_change(change, by=by)
-    _record(change.award_year.award, by=by, action="change_decided", award_year=change.award_year,
-            reason=comment, from_status=change.status, to_status=to,
-            changes={"change_request": change.pk, "auto": change.is_auto_approved})
+    record(AwardEvent, award=change.award_year.award, by=by,
+           action=AwardEvent.Action.CHANGE_DECIDED, award_year=change.award_year, why=comment,
+           from_status=change.status, to_status=to,
+           changes={"change_request": change.pk, "auto": change.is_auto_approved})
     change.status = to
     change.decided_by = _actor(by)
     change.decided_at = timezone.now()
@@ -812,12 +801,8 @@ def change_award_status(*, award: Award, to: str, by, reason: str = "") -> Award
     """Suspend, resume, terminate (with a reason) or complete an award. An
     award completes once every year is settled or not continued."""
     award = Award.objects.select_for_update().get(pk=award.pk)
-    if to not in Award.TRANSITIONS.get(award.status, ()):
-        raise DomainError(
-            _("An award cannot move from %(from)s to %(to)s.")
-            % {"from": Award.Status(award.status).label, "to": Award.Status(to).label},
-            code="bad_transition",
-        )
+    cannot_move = gettext_lazy("An award cannot move from %(from)s to %(to)s.")
+    check_transition(award, to, refusal=cannot_move)
     if to in Award.REASON_REQUIRED:
         reason = _require_reason(reason)
     if to == Award.Status.COMPLETED and award.years.exclude(
@@ -826,11 +811,11 @@ def change_award_status(*, award: Award, to: str, by, reason: str = "") -> Award
         raise DomainError(
             _("Every year must be settled before the award completes."), code="years_open"
         )
-    _record(award, by=by, action="status", reason=reason, from_status=award.status, to_status=to)
+    transition(award, to, by=by, why=reason, action=AwardEvent.Action.STATUS,
+               event_model=AwardEvent, award=award, save=False, refusal=cannot_move)
     if to == Award.Status.TERMINATED:
         for award_year in award.years.filter(state=AwardYear.State.PLANNED):
             _move_year(award_year, to=AwardYear.State.STOPPED, by=by, reason=reason)
-    award.status = to
     award.status_reason = reason or ""
     award.save(update_fields=["status", "status_reason", "updated_at"])
     return award
@@ -900,9 +885,9 @@ def add_award_year(*, award: Award, fiscal_year: int, budget: dict, by, reason: 
         due_on=award.end_on + timedelta(days=defaults.final_due_days))
     codes = dict(ExpenseCategory.objects.filter(pk__in=lines[fiscal_year])
                  .values_list("pk", "code"))
-    _record(award, by=by, action="year_added", award_year=new, reason=reason,
-            to_status=AwardYear.State.PLANNED, changes={
-                "fiscal_year": fiscal_year, "continues_from": last.fiscal_year,
-                "budget": {codes[c]: a for c, a in lines[fiscal_year].items()},
-                "end_on": [old_end.isoformat(), award.end_on.isoformat()]})
+    record(AwardEvent, award=award, by=by, action=AwardEvent.Action.YEAR_ADDED, award_year=new,
+           why=reason, to_status=AwardYear.State.PLANNED, changes={
+               "fiscal_year": fiscal_year, "continues_from": last.fiscal_year,
+               "budget": {codes[c]: a for c, a in lines[fiscal_year].items()},
+               "end_on": [old_end.isoformat(), award.end_on.isoformat()]})
     return new

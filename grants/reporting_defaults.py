@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.transitions import record
 
-from .models import FundingRound, ReportingDefaults
-from .services import locked_round, record_round_event
+from .models import FundingRound, FundingRoundEvent, ReportingDefaults
+from .services import locked_round
 
 REPORTING_DEFAULT_FIELDS = (
     "interim_due_month", "interim_due_day", "annual_due_days", "final_due_days",
@@ -86,6 +87,6 @@ def save_reporting_defaults(*, funding_round: FundingRound, by, reason: str = ""
     for name, value in new.items():
         setattr(defaults, name, value)
     defaults.save()
-    record_round_event(funding_round, by=by, action="reporting_defaults_changed",
-                        reason=reason, changes=changes)
+    record(FundingRoundEvent, funding_round=funding_round, by=by,
+           action=FundingRoundEvent.Action.REPORTING_DEFAULTS_CHANGED, why=reason, changes=changes)
     return defaults

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError, InvalidInput
 from core.fiscal import wareki_fiscal_year_label
+from core.transitions import record, transition
 
 from .models import ExpenseCategory, FundingRound, FundingRoundEvent, ScaleTier, Theme
 
@@ -56,18 +57,6 @@ def _jsonable(value):
     if isinstance(value, list | tuple | set | frozenset):
         return sorted(_jsonable(v) for v in value)
     return value
-
-
-def record_round_event(funding_round, *, by, action, reason="", changes=None, from_status="", to_status=""):
-    return FundingRoundEvent.objects.create(
-        funding_round=funding_round,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        reason=(reason or "").strip(),
-        changes=changes or {},
-        from_status=from_status,
-        to_status=to_status,
-    )
 
 
 def round_has_applications(funding_round: FundingRound) -> bool:
@@ -134,7 +123,8 @@ def create_round(*, programme, by, expense_categories=None, **values) -> Funding
     funding_round = FundingRound.objects.create(programme=programme, **values)
     if expense_categories is not None:
         funding_round.expense_categories.set(expense_categories)
-    record_round_event(funding_round, by=by, action="created", to_status=funding_round.status)
+    record(FundingRoundEvent, by=by, action=FundingRoundEvent.Action.CREATED,
+           funding_round=funding_round, to_status=funding_round.status)
     return funding_round
 
 
@@ -172,7 +162,8 @@ def update_round(*, funding_round: FundingRound, by, reason: str = "", **values)
         else:
             setattr(funding_round, field, values[field])
     funding_round.save()
-    record_round_event(funding_round, by=by, action="changed", reason=reason, changes=changes)
+    record(FundingRoundEvent, by=by, action=FundingRoundEvent.Action.CHANGED, why=reason,
+           funding_round=funding_round, changes=changes)
     return funding_round
 
 
@@ -314,14 +305,14 @@ def _save_part(kind: _RoundPart, *, funding_round, by, part, reason: str, values
         )
     if part is None:
         part = kind.model.objects.create(funding_round=funding_round, **values)
-        action = f"{kind.name}_added"
+        action = FundingRoundEvent.Action(f"{kind.name}_added")
     else:
         for field, value in values.items():
             setattr(part, field, value)
         part.save()
-        action = f"{kind.name}_changed"
-    record_round_event(funding_round, by=by, action=action, reason=reason,
-            changes={kind.name: getattr(part, kind.key), **changes})
+        action = FundingRoundEvent.Action(f"{kind.name}_changed")
+    record(FundingRoundEvent, by=by, action=action, why=reason, funding_round=funding_round,
+           changes={kind.name: getattr(part, kind.key), **changes})
     return part
 
 
@@ -330,9 +321,10 @@ def _delete_part(kind: _RoundPart, *, part, by, reason: str) -> None:
     _require_reason_if_live(funding_round, reason, kind.what)
     if part.applications.exists():
         raise kind.in_use()
-    record_round_event(funding_round, by=by, action=f"{kind.name}_removed", reason=reason,
-            changes={kind.name: getattr(part, kind.key),
-                     kind.removed_detail: getattr(part, kind.removed_detail)})
+    record(FundingRoundEvent, by=by, action=FundingRoundEvent.Action(f"{kind.name}_removed"),
+           why=reason, funding_round=funding_round,
+           changes={kind.name: getattr(part, kind.key),
+                    kind.removed_detail: getattr(part, kind.removed_detail)})
     try:
         part.delete()
     except ProtectedError as error:  # e.g. an award names the theme or tier
@@ -368,20 +360,7 @@ def delete_tier(*, tier: ScaleTier, by, reason: str = "") -> None:
 # --- Transitions ----------------------------------------------------------------
 
 
-def _move(funding_round: FundingRound, *, to: str, by, reason: str = "") -> None:
-    if to not in FundingRound.TRANSITIONS.get(funding_round.status, ()):
-        raise DomainError(
-            _("A round cannot move from %(from)s to %(to)s.")
-            % {
-                "from": FundingRound.Status(funding_round.status).label,
-                "to": FundingRound.Status(to).label,
-            },
-            code="bad_transition",
-        )
-    record_round_event(funding_round, by=by, action="status", reason=reason,
-            from_status=funding_round.status, to_status=to)
-    funding_round.status = to
-    funding_round.save(update_fields=["status", "updated_at"])
+CANNOT_MOVE = gettext_lazy("A round cannot move from %(from)s to %(to)s.")
 
 
 def round_open_problems(funding_round: FundingRound) -> list[str]:
@@ -405,7 +384,9 @@ def open_round(*, funding_round: FundingRound, by, reason: str = "") -> FundingR
     problems = round_open_problems(funding_round)
     if problems:
         raise DomainError(" ".join(problems), code="round_incomplete")
-    _move(funding_round, to=FundingRound.Status.OPEN, by=by, reason=reason)
+    transition(funding_round, FundingRound.Status.OPEN, by=by, why=reason,
+               action=FundingRoundEvent.Action.STATUS, event_model=FundingRoundEvent,
+               funding_round=funding_round, refusal=CANNOT_MOVE)
     return funding_round
 
 
@@ -413,7 +394,9 @@ def _transition(status):
     @transaction.atomic
     def move(*, funding_round: FundingRound, by, reason: str = "") -> FundingRound:
         funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
-        _move(funding_round, to=status, by=by, reason=reason)
+        transition(funding_round, status, by=by, why=reason,
+                   action=FundingRoundEvent.Action.STATUS, event_model=FundingRoundEvent,
+                   funding_round=funding_round, refusal=CANNOT_MOVE)
         return funding_round
 
     return move
@@ -476,8 +459,8 @@ def copy_round(*, source: FundingRound, by, fiscal_year: int | None = None) -> F
         ScaleTier(funding_round=copy, **{f: getattr(t, f) for f in TIER_FIELDS})
         for t in source.tiers.all()
     )
-    record_round_event(copy, by=by, action="copied", to_status=copy.status,
-            changes={"copied_from": source.pk})
+    record(FundingRoundEvent, by=by, action=FundingRoundEvent.Action.COPIED, funding_round=copy,
+           to_status=copy.status, changes={"copied_from": source.pk})
     return copy
 
 

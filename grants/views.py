@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import policies
+from core.dates import format_datetime
 from core.errors import DomainError
 from core.fiscal import current_fiscal_year
 from core.money import format_yen
@@ -29,7 +30,6 @@ from core.vocab import LegalForm
 
 from . import reporting_defaults, services
 from .forms import (
-    JST,
     CopyRoundForm,
     ReasonForm,
     ReportingDefaultsForm,
@@ -51,20 +51,6 @@ TRANSITIONS = {
     "start_review": (services.start_review, Status.REVIEWING, gettext_lazy("Start review")),
     "decide": (services.mark_round_decided, Status.DECIDED, gettext_lazy("Mark as decided")),
     "archive": (services.archive_round, Status.ARCHIVED, gettext_lazy("Archive")),
-}
-
-EVENT_ACTIONS = {
-    "created": gettext_lazy("Created"),
-    "copied": gettext_lazy("Copied from an earlier round"),
-    "changed": gettext_lazy("Round changed"),
-    "status": gettext_lazy("Status changed"),
-    "theme_added": gettext_lazy("Theme added"),
-    "theme_changed": gettext_lazy("Theme changed"),
-    "theme_removed": gettext_lazy("Theme removed"),
-    "tier_added": gettext_lazy("Scale tier added"),
-    "tier_changed": gettext_lazy("Scale tier changed"),
-    "tier_removed": gettext_lazy("Scale tier removed"),
-    "reporting_defaults_changed": gettext_lazy("Reporting schedule defaults changed"),
 }
 
 
@@ -449,10 +435,10 @@ def _show(name: str, value) -> str:
         return "、".join(str(v) for v in value) or "—"
     if name.endswith("_at") and isinstance(value, str):
         try:
-            moment = datetime.fromisoformat(value).astimezone(JST)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             return value
-        return moment.strftime("%Y-%m-%d %H:%M") + " (JST)"
+        return format_datetime(moment)
     return str(value)
 
 
@@ -465,7 +451,7 @@ def _event_row(event) -> dict:
             changes.append((_field_label(name), None, _show(name, value)))
     return {
         "event": event,
-        "action": EVENT_ACTIONS.get(event.action, event.action),
+        "action": event.get_action_display(),
         "from": Status(event.from_status).label if event.from_status in Status.values else "",
         "to": Status(event.to_status).label if event.to_status in Status.values else "",
         "changes": changes,

@@ -92,4 +92,4 @@ class ReportEventAdmin(ReadOnlyAdmin):
 
 admin.site.register(ManagedListEvent, ReadOnlyAdmin)
 
-from . import findings_admin  # noqa: E402,F401 - findings and model report jobs
+from .findings import admin as findings_admin  # noqa: E402,F401 - findings and model report jobs

@@ -8,9 +8,11 @@ organisations' submitted applications:
 
 - つながりの木 (municipal tier): FY1 paid, reported and settled; continued;
   FY2 annual report revised and resubmitted, waiting for staff; the final
-  report not yet written (overdue).
+  report begun as a draft and not submitted, its deadline passed (overdue).
 - まちの縁側クラブ (school-district tier): FY1 settled with an over-paid
   advance refunded; not continued (stop) and completed.
+
+Last, demo_timeline dates the whole history over the past months.
 
 Idempotent: the round is keyed by (programme, fiscal year), applications by
 (round, organisation, title), awards by application; every step runs only
@@ -29,7 +31,8 @@ from core.fiscal import current_fiscal_year, fiscal_year_bounds
 from grants import services as round_services
 from grants.models import ExpenseCategory, FundingRound, FundingRoundEvent, TargetGroup
 
-from . import findings_demo, services
+from . import demo_timeline, services
+from .findings import demo as findings_demo
 from .models import ProgressReport
 
 DEMO_DOMAIN = "demo.kodoku.jp"
@@ -180,6 +183,19 @@ def _report(award, kind, fy, spec, *, org_user, staff, accept=True, revise=False
     return report
 
 
+def _overdue_draft(award, fy: int, *, org_user) -> None:
+    """The final report begun but not submitted, its deadline passed: the
+    overdue flags show on the award list, 'my awards' and the report form."""
+    deadline = award.deadlines.filter(kind="final", fiscal_year=fy).first()
+    if deadline is None or getattr(deadline, "report", None) is not None:
+        return
+    report = services.start_report(deadline=deadline, by=org_user)
+    services.save_report_draft(report=report, lock_version=report.lock_version, by=org_user, data={
+        "summary": f"{fy}年度で2年間の事業を終えた。最終報告は取りまとめ中。",
+        "problems": "参加者アンケートの集計が遅れている。",
+    })
+
+
 def _pay(year, kind, amount, paid_on, staff) -> None:
     if amount > 0 and not year.payments.filter(kind=kind).exists():
         award_services.record_payment(award_year=year, kind=kind, amount_yen=amount,
@@ -225,6 +241,7 @@ def _second_year(award, spec, *, org_user, staff) -> None:
         _report(award, "interim", nxt.fiscal_year, spec, org_user=org_user, staff=staff)
         _report(award, "annual", nxt.fiscal_year, spec, org_user=org_user, staff=staff,
                 accept=False, revise=True)
+        _overdue_draft(award, nxt.fiscal_year, org_user=org_user)
         return
     if nxt.state == AwardYear.State.PLANNED:
         award_services.record_continuation(
@@ -260,11 +277,12 @@ def load(out) -> list[tuple[str, str, str]]:
         application = _awarded_application(funding_round, organisation, spec)
         first, _last = fiscal_year_bounds(funding_round.fiscal_year)
         award = award_services.create_award_from_application(
-            application=application, by=staff, start_on=first.replace(month=6),
+            application=application, by=staff, start_on=first.replace(month=7),
         )
         _first_year(award, spec, org_user=owner.user, staff=staff)
         _second_year(award, spec, org_user=owner.user, staff=staff)
         made += 1
     out.write(f"reporting: {made} awards with reports")
     findings_demo.load(out)
+    demo_timeline.date_history()
     return []

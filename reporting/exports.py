@@ -25,15 +25,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from applications.exports import neutralise
 from awards.models import Award, AwardYear, Payment
+from core.exports import neutralise
 from core.prefectures import PREFECTURE_NAMES_JA
 from grants.models import FundingRound
 
-from . import aggregates
-from .findings_filters import FindingFilter
-from .findings_forms import OutcomeFilterForm
-from .findings_models import Finding, FindingEvidence
+from . import aggregates, queries
+from .findings.filters import FindingFilter
+from .findings.forms import OutcomeFilterForm
+from .findings.models import Finding, FindingEvidence
+from .forms import AwardFilterForm
 from .models import ExpenseActual, ProgressReport, ReportActivity
 
 DEFAULT_OPEN_DATA_ID_PREFIX = "jp-kodoku-"
@@ -82,7 +83,7 @@ def awards_for_export(queryset, scope: aggregates.OutcomeScope):
                 ReportActivity.objects.filter(counted, report__award=OuterRef("pk")),
                 "report__award", "participants_total"),
         )
-        .order_by("funding_round__fiscal_year", "award_number")
+        .order_by(*queries.award_ordering(None))
     )
 
 
@@ -411,6 +412,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_KINDS = ("awards", "reports", "findings")
 
 
+def _listed_awards(user, params):
+    """The awards the award list shows for the same query: its filters that
+    the dashboard's scope has not (status, overdue reports, prefecture)."""
+    awards = Award.objects.visible_to(user)
+    listing = AwardFilterForm(params or None)
+    if not params or not listing.is_valid():
+        return awards
+    filters = listing.filters()
+    extra = {key: filters[key] for key in ("status", "overdue", "prefecture")}
+    if all(value is None for value in extra.values()):
+        return awards
+    return awards.filter(pk__in=queries.awards_for_list(user, **extra).values("pk"))
+
+
 def export_response(user, params, kind: str, fmt: str) -> HttpResponse:
     """The body of an export, from querysets scoped to `user`; shared by
     the pages and the API."""
@@ -427,7 +442,8 @@ def export_response(user, params, kind: str, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="360giving-{stamp}.{fmt}"'
         return response
     if kind == "awards":
-        rows = award_table(awards_for_export(Award.objects.visible_to(user), scope))
+        rows = award_table(awards_for_export(_listed_awards(user, params), scope)
+                           .order_by(*queries.award_ordering(params.get("sort") if params else None)))
         sheet = _("Awards")
     elif kind == "reports":
         rows = report_table(

@@ -10,6 +10,7 @@ from core.prefectures import Prefecture
 from grants.models import FundingRound, Programme, TargetGroup
 
 from .models import FeatureTag, ProgressReport
+from .queries import AWARD_SORTS
 from .services import TEXT_FIELDS
 
 YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
@@ -29,6 +30,10 @@ class AwardFilterForm(forms.Form):
     overdue = forms.ChoiceField(label=_("Overdue reports"), required=False, choices=YES_NO)
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False,
                                    choices=[("", _("Any"))] + list(Prefecture.choices))
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False,
+        choices=[(key, label) for key, (label, _order) in AWARD_SORTS.items()],
+    )
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -39,6 +44,7 @@ class AwardFilterForm(forms.Form):
             "programme": data.get("programme"), "funding_round": data.get("funding_round"),
             "fiscal_year": data.get("fiscal_year"), "status": data.get("status") or None,
             "overdue": overdue, "prefecture": data.get("prefecture") or None,
+            "sort": data.get("sort") or None,
         }
 
 

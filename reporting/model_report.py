@@ -3,7 +3,7 @@
 For each theme: the funded projects (organisation, activity, area), their
 reach, key findings with their evidence, problems and a summary table. The
 figures come from reporting.aggregates, so they agree with the dashboard,
-the API and the exports. Built in the background (findings_tasks), which
+the API and the exports. Built in the background (findings.tasks), which
 stores progress on the ModelReportJob row as it goes.
 """
 
@@ -27,7 +27,7 @@ from grants.models import Programme
 
 from . import aggregates
 from .charts import pdf_bar_chart
-from .findings_models import Finding, FindingEvidence, ModelReportJob
+from .findings.models import Finding, FindingEvidence, ModelReportJob
 from .models import ActivityParticipantCount, ReportActivity
 
 logger = logging.getLogger(__name__)

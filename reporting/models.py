@@ -238,6 +238,14 @@ class ReportVersion(models.Model):
 class ReportEvent(EventModel):
     """History of a report: saves, submissions, reviews, privacy acceptance."""
 
+    # NOTE: not the field's choices: the notice tasks (reporting/tasks.py) also
+    # store per-notice markers, `notified_submitted_<version>` and
+    # `notified_review_<event id>`, so a redelivered task sends nothing twice.
+    class Action(models.TextChoices):
+        CREATED = "created", _("Report started")
+        STATUS = "status", _("Status changed")
+        PERSONAL_DATA_ACCEPTED = "personal_data_accepted", _("Personal data accepted by staff")
+
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="events")
 
     class Meta(EventModel.Meta):
@@ -286,5 +294,8 @@ class ReminderLog(models.Model):
         return f"{self.deadline_id} {self.kind} {self.days_before} {self.due_on}"
 
 
-from .findings_models import *  # noqa: E402,F401,F403
-from .managed_list_models import *  # noqa: E402,F401,F403
+# Django registers the models of the modules `reporting.models` imports. The
+# findings and the managed lists keep theirs in their own modules; import
+# them from there.
+from .findings.models import Finding, FindingEvent, FindingEvidence, ModelReportJob  # noqa: E402,F401
+from .managed_list_models import ManagedList, ManagedListEvent  # noqa: E402,F401

@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from awards.models import Award, AwardBudgetLine, AwardYear, ReportDeadline
 from awards.services import mark_year_reported
 from core.errors import DomainError, StaleVersion
 from core.money import format_yen, percent_of
+from core.transitions import record, transition
 from grants.models import ExpenseCategory, ReportingDefaults, TargetGroup
 
 from .models import (
@@ -40,24 +42,7 @@ def _actor(by):
     return by if getattr(by, "pk", None) else None
 
 
-def _record(report, *, by, action, reason="", changes=None, from_status="", to_status=""):
-    return ReportEvent.objects.create(
-        report=report, actor=_actor(by), action=action, reason=reason or "",
-        changes=changes or {}, from_status=from_status, to_status=to_status,
-    )
-
-
-def _move(report: ProgressReport, *, to: str, by, reason: str = "", changes=None) -> None:
-    if to not in ProgressReport.TRANSITIONS.get(report.status, ()):
-        raise DomainError(
-            _("A report cannot move from %(from)s to %(to)s.")
-            % {"from": ProgressReport.Status(report.status).label,
-               "to": ProgressReport.Status(to).label},
-            code="bad_transition",
-        )
-    _record(report, by=by, action="status", reason=reason, changes=changes,
-            from_status=report.status, to_status=to)
-    report.status = to
+CANNOT_MOVE = gettext_lazy("A report cannot move from %(from)s to %(to)s.")
 
 
 # --- Start ------------------------------------------------------------------------
@@ -100,7 +85,8 @@ def start_report(*, deadline: ReportDeadline, by) -> ProgressReport:
             ExpenseActual(report=report, expense_category_id=line.expense_category_id)
             for line in deadline.award_year.budget_lines.all()
         )
-    _record(report, by=by, action="created", to_status=report.status)
+    record(ReportEvent, report=report, by=by, action=ReportEvent.Action.CREATED,
+           to_status=report.status)
     return report
 
 
@@ -357,7 +343,9 @@ def submit_report(*, report: ProgressReport, by) -> ProgressReport:
         report=report, number=number, content=report_content(report), submitted_at=now,
         submitted_by=_actor(by),
     )
-    _move(report, to=ProgressReport.Status.SUBMITTED, by=by, changes={"version": number})
+    transition(report, ProgressReport.Status.SUBMITTED, by=by, action=ReportEvent.Action.STATUS,
+               event_model=ReportEvent, report=report, changes={"version": number}, save=False,
+               refusal=CANNOT_MOVE)
     report.submitted_at = report.submitted_at or now
     report.last_submitted_at = now
     report.lock_version += 1
@@ -376,7 +364,9 @@ def accept_report(*, report: ProgressReport, by, comment: str = "") -> ProgressR
     from .tasks import notify_report_reviewed
 
     report = _locked(report)
-    _move(report, to=ProgressReport.Status.ACCEPTED, by=by, reason=comment)
+    transition(report, ProgressReport.Status.ACCEPTED, by=by, why=comment,
+               action=ReportEvent.Action.STATUS, event_model=ReportEvent, report=report,
+               save=False, refusal=CANNOT_MOVE)
     report.accepted_at = timezone.now()
     report.review_comment = comment or ""
     report.save()
@@ -396,7 +386,9 @@ def request_report_revision(*, report: ProgressReport, by, comment: str) -> Prog
     report = _locked(report)
     if not (comment or "").strip():
         raise DomainError(_("Say what needs revising."), code="reason_required", field="comment")
-    _move(report, to=ProgressReport.Status.REVISION_REQUESTED, by=by, reason=comment)
+    transition(report, ProgressReport.Status.REVISION_REQUESTED, by=by, why=comment,
+               action=ReportEvent.Action.STATUS, event_model=ReportEvent, report=report,
+               save=False, refusal=CANNOT_MOVE)
     report.review_comment = comment
     report.lock_version += 1
     report.save()
@@ -417,6 +409,6 @@ def accept_personal_data(*, report: ProgressReport, by, reason: str) -> Progress
     texts = sorted({f["text"] for f in findings} | set(report.personal_data_accepted or []))
     report.personal_data_accepted = texts
     report.save(update_fields=["personal_data_accepted", "updated_at"])
-    _record(report, by=by, action="personal_data_accepted", reason=reason,
-            changes={"findings": [{k: f[k] for k in ("field", "kind", "text")} for f in findings]})
+    record(ReportEvent, report=report, by=by, action=ReportEvent.Action.PERSONAL_DATA_ACCEPTED,
+           why=reason, changes={"findings": [{k: f[k] for k in ("field", "kind", "text")} for f in findings]})
     return report

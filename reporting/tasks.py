@@ -40,7 +40,7 @@ def notify_report_reviewed(report_id: int) -> None:
     if report is None:
         return
     # One notice per review event: the latest status event.
-    event = report.events.filter(action="status").order_by("-at", "-id").first()
+    event = report.events.filter(action=ReportEvent.Action.STATUS).order_by("-at", "-id").first()
     marker = f"notified_review_{event.pk if event else 0}"
     with transaction.atomic():
         if ReportEvent.objects.filter(report=report, action=marker).exists():

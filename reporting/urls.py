@@ -19,7 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/versions/<int:number>/pdf/", views.report_pdf, name="report_pdf"),
 ]
 
-from .findings_urls import urlpatterns as findings_urlpatterns  # noqa: E402
+from .findings.urls import urlpatterns as findings_urlpatterns  # noqa: E402
 from .managed_list_urls import urlpatterns as managed_list_urlpatterns  # noqa: E402
 
 urlpatterns += findings_urlpatterns

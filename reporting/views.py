@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from awards import forms as award_forms
@@ -26,22 +25,6 @@ from . import forms, queries, services
 from .models import ProgressReport, ReportVersion
 from .pdf import report_pdf as build_report_pdf
 
-EVENT_LABELS = {
-    "created": gettext_lazy("Award made"),
-    "status": gettext_lazy("Status changed"),
-    "year_state": gettext_lazy("Fiscal year moved"),
-    "budget_set": gettext_lazy("Budget set"),
-    "continuation": gettext_lazy("Continuation decided"),
-    "payment_scheduled": gettext_lazy("Payment scheduled"),
-    "payment_recorded": gettext_lazy("Payment recorded"),
-    "settled": gettext_lazy("Amount confirmed (額の確定)"),
-    "change_requested": gettext_lazy("Budget change requested"),
-    "change_decided": gettext_lazy("Budget change decided"),
-    "budget_changed": gettext_lazy("Budget changed"),
-    "due_date_changed": gettext_lazy("Due date changed"),
-    "terms_changed": gettext_lazy("Terms changed"),
-}
-
 # --- Award pages -----------------------------------------------------------------------
 
 
@@ -52,7 +35,11 @@ def award_list(request):
         raise PermissionDenied
     form = forms.AwardFilterForm(request.GET or None)
     awards = queries.awards_for_list(request.user, **(form.filters() if request.GET else {}))
-    return render(request, "reporting/award_list.html", {"form": form, "awards": awards})
+    return render(request, "reporting/award_list.html", {
+        "form": form, "awards": awards, "query": request.GET.urlencode(),
+        # The exports list the same rows in the same order (reporting.exports).
+        "may_export": policies.can_view_oversight(request.user),
+    })
 
 
 @require_http_methods(["GET"])
@@ -137,7 +124,7 @@ def award_detail(request, pk):
         "budget": queries.budget_vs_actual(award),
         "payment_rows": {y.pk: queries.payment_rows(y) for y in years},
         "deadlines": deadlines,
-        "events": [(e, EVENT_LABELS.get(e.action, e.action)) for e in award.events.all()],
+        "events": [(e, e.get_action_display()) for e in award.events.all()],
         "may_manage": may_manage,
         "may_start_report": award.organisation.has_member(user),
         "continuation_form": award_forms.ContinuationForm(years=later_planned) if later_planned else None,

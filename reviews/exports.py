@@ -2,7 +2,7 @@
 
 Callers pass a round the user may see (reviews.views.review_round) and
 nothing here widens it. SECURITY: text cells that a spreadsheet would read as
-a formula get a leading quote (applications.exports.neutralise). In XLSX,
+a formula get a leading quote (core.exports.neutralise). In XLSX,
 yen are integers formatted #,##0, scores two decimals, moments real
 date-times in Japan time.
 """
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from applications.exports import neutralise
+from core.exports import neutralise
 
 from .models import Recommendation
 from .queries import round_decisions, round_proposal

@@ -403,6 +403,21 @@ class ReviewEvent(EventModel):
     """History of the review of a round: rubric changes, assignments,
     conflicts, submissions and decisions."""
 
+    class Action(models.TextChoices):
+        ASSIGNED = "assigned", _("Reviewer assigned")
+        UNASSIGNED = "unassigned", _("Reviewer unassigned")
+        AUTO_ASSIGNED = "auto_assigned", _("Reviewers assigned automatically")
+        RUBRIC_SETTINGS = "rubric_settings", _("Review settings changed")
+        RUBRIC_CRITERIA = "rubric_criteria", _("Review criteria changed")
+        RUBRIC_COPIED = "rubric_copied", _("Review criteria copied from another round")
+        RUBRIC_DEFAULT = "rubric_default", _("Default review criteria set")
+        CONFLICT_DETECTED = "conflict_detected", _("Conflict of interest found")
+        NO_CONFLICT_DECLARED = "no_conflict_declared", _("No conflict of interest declared")
+        CONFLICT_DECLARED = "conflict_declared", _("Conflict of interest declared")
+        REVIEW_SUBMITTED = "review_submitted", _("Review submitted")
+        DECIDED = "decided", _("Decision recorded")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     funding_round = models.ForeignKey(
         "grants.FundingRound", on_delete=models.CASCADE, related_name="review_events"
     )

@@ -15,6 +15,7 @@ from .models import (
     DecisionBatch,
     Review,
     ReviewerProfile,
+    Rubric,
 )
 from .ranking import UNDECIDED_STATUSES, propose_selection, round_ranking
 
@@ -62,10 +63,16 @@ def review_total(review, criteria) -> int | None:
     return sum(c.weight * values[c.pk] for c in criteria)
 
 
+def rubric_for(funding_round) -> Rubric:
+    """The round's rubric, or an unsaved one with the default settings."""
+    try:
+        return funding_round.rubric
+    except Rubric.DoesNotExist:
+        return Rubric(funding_round=funding_round)
+
+
 def others_scores_visible(assignment, own_review) -> bool:
     """Round setting: others' scores appear once one's own is submitted."""
-    from .services import rubric_for
-
     rubric = rubric_for(assignment.application.funding_round)
     if not rubric.hide_scores_until_submitted:
         return True

@@ -12,11 +12,13 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.security import mark_email_verified
 from applications.models import Application
 from core.policies import (
     can_manage_reviewer_pool,
@@ -46,6 +48,7 @@ from .queries import (
     review_total,
     reviewer_queue,
     round_review_progress,
+    rubric_for,
     scoring_materials,
 )
 from .ranking import UNDECIDED_STATUSES
@@ -76,7 +79,8 @@ def may_manage_round(request, funding_round) -> bool:
 
 def queue(request):
     """The reviewer's assignments with due dates and review status."""
-    return render(request, "reviews/queue.html", {"assignments": reviewer_queue(request.user)})
+    return render(request, "reviews/queue.html", {
+        "assignments": reviewer_queue(request.user), "today": timezone.localdate()})
 
 
 def _assignment(request, pk) -> Assignment:
@@ -197,6 +201,9 @@ def invitation(request, uidb64, token):
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if user.email_verified_at is None:
+            # The link went to this address, so setting the password proves it.
+            mark_email_verified(user=user, by=user, how="reviewer_invitation")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your password is set. Welcome to the review."))
         return redirect("reviews:queue")
@@ -219,7 +226,7 @@ def round_list(request):
 
 def round_detail(request, pk):
     funding_round = review_round(request, pk)
-    rubric = services.rubric_for(funding_round)
+    rubric = rubric_for(funding_round)
     return render(request, "reviews/round_detail.html", {
         "round": funding_round,
         "rubric": rubric,
@@ -230,7 +237,7 @@ def round_detail(request, pk):
 
 
 def _rubric_context(request, funding_round, **forms):
-    rubric = services.rubric_for(funding_round)
+    rubric = rubric_for(funding_round)
     criteria = criteria_of(funding_round.pk)
     rounds = FundingRound.objects.filter(
         Exists(Criterion.objects.filter(rubric__funding_round=OuterRef("pk")))
@@ -298,7 +305,7 @@ def assignments(request, pk):
     may_manage = may_manage_round(request, funding_round)
     applications, pool = assignment_overview(funding_round)
     waiting = [a for a in applications if a.status in UNDECIDED_STATUSES]
-    rubric = services.rubric_for(funding_round)
+    rubric = rubric_for(funding_round)
     auto_form = AutoAssignForm(initial={
         "k": rubric.reviews_per_application, "max_load": rubric.max_load,
         "min_load": rubric.min_load, "due_on": rubric.review_due_on,

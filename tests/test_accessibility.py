@@ -7,10 +7,8 @@ standard library. Each page is one test, so failures are listed per page.
 """
 
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -52,7 +50,7 @@ def _objects():
     from applications.models import Application
     from awards.models import Award
     from grants.models import FundingRound
-    from reporting.findings_models import Finding
+    from reporting.findings.models import Finding
     from reporting.models import ProgressReport
     from reviews.models import Assignment, Decision
 
@@ -97,6 +95,11 @@ PAGES = [
     ("anon-home", None, "home", None),
     ("anon-login", None, "accounts:login", None),
     ("anon-register", None, "accounts:register", None),
+    ("anon-password-reset", None, "accounts:password_reset", None),
+    ("anon-password-reset-errors", None, "accounts:password_reset", None),
+    ("staff-two-factor-enrol", STAFF, "accounts:two_factor_enrol", None),
+    ("staff-security", STAFF, "accounts:security", None),
+    ("applicant-security", APPLICANT, "accounts:security", None),
     ("anon-round", None, "grants:round_detail", "round"),
     ("staff-home", STAFF, "home", None),
     ("staff-round", STAFF, "grants:round_detail", "round"),
@@ -167,13 +170,12 @@ KNOWN_PYTHON_FIXES: dict[str, set[str]] = {}
 
 
 @pytest.fixture(scope="module")
-def pages(django_db_setup, django_db_blocker):
+def pages(demo_data, django_db_blocker):
     """HTML (or the failure to get it) of every page in PAGES."""
     from accounts.models import User
 
     fetched = {}
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
         pks = _objects()
         emails = {pks.get(p[1], p[1]) for p in PAGES}
         users = {u.email: u for u in User.objects.filter(email__in=emails)}

@@ -6,10 +6,8 @@ raw English label or internal value ("Payment recorded", "draft → submitted",
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -56,11 +54,11 @@ def _text(html: str) -> str:
 
 
 def _english_event_labels() -> list[str]:
-    from reporting.findings_models import FindingEvent
-    from reporting.views import EVENT_LABELS
+    from awards.models import AwardEvent
+    from reporting.findings.models import FindingEvent
 
     with translation.override("en"):
-        return [str(v) for v in [*EVENT_LABELS.values(), *FindingEvent.ACTION_LABELS.values()]]
+        return [str(v) for v in [*AwardEvent.Action.labels, *FindingEvent.Action.labels]]
 
 
 PAGES = [  # (who, url name, key of the pk in _objects() or of the extra objects)
@@ -79,19 +77,18 @@ PAGES = [  # (who, url name, key of the pk in _objects() or of the extra objects
 
 
 @pytest.fixture(scope="module")
-def pages(django_db_setup, django_db_blocker):
+def pages(demo_data, django_db_blocker):
     """Each page in ja and en, after adding the events the demo lacks: a
     payment, an organisation edit and personal data in a draft report."""
     from accounts.models import Organisation, User
     from accounts.services import update_organisation
-    from awards.services import record_payment
     from awards.models import Award, AwardYear
+    from awards.services import record_payment
     from reporting.models import ProgressReport
     from reporting.services import save_report_draft
 
     fetched = {}
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
         pks = _objects()
         staff, applicant = User.objects.get(email=STAFF), User.objects.get(email=APPLICANT)
         award = Award.objects.get(pk=pks["award"])

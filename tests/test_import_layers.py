@@ -1,7 +1,8 @@
 """The import direction between the apps (issue 11): core ← accounts ← grants
 ← applications ← reviews ← reporting ← api ← config. The contract lives in
 pyproject.toml ([tool.importlinter]); import-linter builds the import graph,
-function-level imports included, and reports every upward import."""
+function-level imports included, and reports every upward import. A second
+contract there keeps every tasks module off the services modules."""
 
 from pathlib import Path
 

@@ -11,7 +11,7 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="kodoku-test-"))
 
 from .base import *  # noqa: E402,F403
 from .base import CACHES as CONFIGURED_CACHES  # noqa: E402
-from .base import STORAGES  # noqa: E402
+from .base import LOGGING, STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # NOTE: Django's test runner sets EMAIL_BACKEND to locmem anyway; the outbox
@@ -33,3 +33,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Sessions made by the test client's force_login count as two-factor
+# verified (tests/conftest.py marks them); nothing else sets this.
+OTP_TRUST_FORCE_LOGIN = True
+# django-axes logs every login at INFO; tests log in thousands of times.
+LOGGING = {**LOGGING, "loggers": {"axes": {"level": "WARNING"}}}

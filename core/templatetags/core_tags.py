@@ -1,11 +1,43 @@
-"""Template helpers: yen, fiscal-year labels, prefecture names and `{% can %}`."""
+"""Template helpers: yen, fiscal-year labels, Japan-time dates, prefecture
+names and `{% can %}`."""
 
 from django import template
+from django.utils.html import format_html
 
-from core import fiscal, money
+from core import dates, fiscal, money
 from core.prefectures import prefecture_name_ja
 
 register = template.Library()
+
+
+def _options(arg) -> set[str]:
+    return {part.strip() for part in (arg or "").split(",") if part.strip()}
+
+
+@register.filter
+def jst_date(value, arg=""):
+    """{{ deadline.due_on|jst_date }} → 2026年12月4日 (ja) / 4 December 2026 (en);
+    {{ …|jst_date:"wareki" }} → 令和8年12月4日 in Japanese, for what officials
+    read in the era calendar. A datetime gives its Japan-time date."""
+    return dates.format_date(value, wareki="wareki" in _options(arg))
+
+
+@register.filter
+def jst_datetime(value, arg=""):
+    """{{ event.at|jst_datetime }} → 2026年12月4日 13:05 (JST) / 4 December 2026,
+    13:05 (JST), as plain text (e-mails). Options, comma-separated: "wareki"
+    (令和8年12月4日 …) and "seconds" (13:05:09, for receipts)."""
+    options = _options(arg)
+    return dates.format_datetime(value, wareki="wareki" in options, seconds="seconds" in options)
+
+
+@register.filter
+def jst_time(value, arg=""):
+    """{{ event.at|jst_time }}: jst_datetime inside <time datetime="…">, for pages."""
+    if not value:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', dates.in_jst(value).isoformat(),
+                       jst_datetime(value, arg))
 
 
 @register.filter

@@ -246,6 +246,22 @@ class ScaleTier(BilingualTitleMixin, TimeStampedModel):
 class FundingRoundEvent(EventModel):
     """History of a round: status moves and recorded changes with reasons."""
 
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        COPIED = "copied", _("Copied from an earlier round")
+        CHANGED = "changed", _("Round changed")
+        STATUS = "status", _("Status changed")
+        THEME_ADDED = "theme_added", _("Theme added")
+        THEME_CHANGED = "theme_changed", _("Theme changed")
+        THEME_REMOVED = "theme_removed", _("Theme removed")
+        TIER_ADDED = "tier_added", _("Scale tier added")
+        TIER_CHANGED = "tier_changed", _("Scale tier changed")
+        TIER_REMOVED = "tier_removed", _("Scale tier removed")
+        REPORTING_DEFAULTS_CHANGED = (
+            "reporting_defaults_changed", _("Reporting schedule defaults changed")
+        )
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     funding_round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, related_name="events")
 
     class Meta(EventModel.Meta):

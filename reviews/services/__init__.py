@@ -25,7 +25,6 @@ from .rubrics import (
     copy_rubric,
     create_default_rubric,
     replace_criteria,
-    rubric_for,
     save_rubric,
     save_rubric_settings,
 )
@@ -48,7 +47,6 @@ __all__ = [
     "record_decisions",
     "refresh_conflicts",
     "replace_criteria",
-    "rubric_for",
     "save_rubric",
     "save_review_draft",
     "save_rubric_settings",

@@ -10,16 +10,17 @@ from applications.models import Application
 from applications.services import set_application_status
 from core.errors import DomainError
 from core.roles import Role
+from core.transitions import record
 from grants.models import FundingRound
 from grants.services import start_review
 
 from ..assignment import AssignmentProblem, Infeasible, Shortfall, solve_assignment
-from ..models import Assignment, ReviewerProfile
+from ..models import Assignment, ReviewerProfile, ReviewEvent
+from ..queries import rubric_for
 from ..ranking import UNDECIDED_STATUSES
 from ..tasks import notify_reviewer_assignments
-from .common import locked_round, record
+from .common import locked_round
 from .reviewers import refresh_conflicts
-from .rubrics import rubric_for
 
 # Applications waiting to be reviewed move to "under review" when assigned.
 _TO_START = (Application.Status.SUBMITTED, Application.Status.ELIGIBLE)
@@ -88,8 +89,8 @@ def assign_reviewer(*, application, reviewer, by, due_on=None) -> Assignment:
         due_on=due_on or rubric_for(funding_round).review_due_on,
         source=Assignment.Source.MANUAL,
     )
-    record(funding_round, by=by, action="assigned", application=application,
-           changes={"reviewer": reviewer.pk, "source": "manual"})
+    record(ReviewEvent, funding_round=funding_round, by=by, action=ReviewEvent.Action.ASSIGNED,
+           application=application, changes={"reviewer": reviewer.pk, "source": "manual"})
     _start_reviews([application.pk], by=by)
     _notify([reviewer.pk])
     return assignment
@@ -104,8 +105,8 @@ def unassign_reviewer(*, assignment, by, reason: str = "") -> None:
     if hasattr(assignment, "review"):
         raise DomainError(_("The reviewer has started this review; it cannot be taken back."),
                           code="review_started")
-    record(assignment.application.funding_round_id, by=by, action="unassigned",
-           application=assignment.application, reason=reason,
+    record(ReviewEvent, funding_round_id=assignment.application.funding_round_id, by=by,
+           action=ReviewEvent.Action.UNASSIGNED, application=assignment.application, why=reason,
            changes={"reviewer": assignment.reviewer_id})
     assignment.delete()
 
@@ -168,10 +169,11 @@ def assign_reviewers_automatically(
     per_app = defaultdict(list)
     for a, r in result.pairs:
         per_app[a].append(r)
-    record(funding_round, by=by, action="auto_assigned", changes={
-        "k": k, "max_load": max_load, "min_load": min_load, "created": result.count,
-        "objective": result.objective, "expertise_matches": result.expertise_matches,
-    })
+    record(ReviewEvent, funding_round=funding_round, by=by,
+           action=ReviewEvent.Action.AUTO_ASSIGNED, changes={
+               "k": k, "max_load": max_load, "min_load": min_load, "created": result.count,
+               "objective": result.objective, "expertise_matches": result.expertise_matches,
+           })
     _start_reviews(list(per_app), by=by)
     _notify(r for _a, r in result.pairs)
     return result

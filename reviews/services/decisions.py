@@ -10,13 +10,14 @@ from applications.services import set_application_status
 from awards.services import create_award_from_application
 from core.errors import DomainError
 from core.money import format_yen
+from core.transitions import record
 from grants.rules import theme_is_full
 from grants.services import mark_round_decided
 
-from ..models import Decision, DecisionBatch
+from ..models import Decision, DecisionBatch, ReviewEvent
 from ..ranking import UNDECIDED_STATUSES
 from ..tasks import generate_decision_notice
-from .common import locked_round, record, require_reviewing
+from .common import locked_round, require_reviewing
 
 _STATUS_FOR = {
     Decision.Outcome.AWARDED: Application.Status.AWARDED,
@@ -95,8 +96,9 @@ def _decide(funding_round, *, application, outcome, by, amount_yen=None, reason=
         # The award (grants) is made in the same transaction as the decision,
         # so a refused award refuses the decision too.
         create_award_from_application(application=application, amount_yen=amount_yen, by=by)
-    record(funding_round, by=by, action="decided", application=application, reason=reason,
-           to_status=outcome, changes={"amount_yen": amount_yen})
+    record(ReviewEvent, funding_round=funding_round, by=by, action=ReviewEvent.Action.DECIDED,
+           application=application, why=reason, to_status=outcome,
+           changes={"amount_yen": amount_yen})
     transaction.on_commit(partial(generate_decision_notice.delay, decision.pk))
     return decision
 

@@ -15,10 +15,10 @@ from applications.models import Application, ConsortiumMember
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
 from core.errors import DomainError
 from core.prefectures import Prefecture
+from core.transitions import record
 
-from ..models import Assignment, ConflictOfInterest, ReviewerProfile
+from ..models import Assignment, ConflictOfInterest, ReviewerProfile, ReviewEvent
 from ..tasks import send_reviewer_invitation
-from .common import record
 
 PROFILE_FIELDS = (
     "affiliation_name",
@@ -226,9 +226,10 @@ def _withdraw_assignments(pairs, *, by, reason: str) -> None:
         if (assignment.application_id, assignment.reviewer_id) in pairs:
             assignment.status = Assignment.Status.CONFLICTED
             assignment.save(update_fields=["status", "updated_at"])
-            record(assignment.application.funding_round_id, by=by, action="conflict_detected",
-                   application=assignment.application, reason=reason,
-                   from_status=Assignment.Status.ACTIVE, to_status=Assignment.Status.CONFLICTED,
+            record(ReviewEvent, funding_round_id=assignment.application.funding_round_id, by=by,
+                   action=ReviewEvent.Action.CONFLICT_DETECTED, application=assignment.application,
+                   why=reason, from_status=Assignment.Status.ACTIVE,
+                   to_status=Assignment.Status.CONFLICTED,
                    changes={"reviewer": assignment.reviewer_id})
 
 
@@ -262,8 +263,8 @@ def declare_no_conflict(*, assignment, by) -> Assignment:
     if assignment.no_conflict_declared_at is None:
         assignment.no_conflict_declared_at = timezone.now()
         assignment.save(update_fields=["no_conflict_declared_at", "updated_at"])
-        record(assignment.application.funding_round_id, by=by, action="no_conflict_declared",
-               application=assignment.application)
+        record(ReviewEvent, funding_round_id=assignment.application.funding_round_id, by=by,
+               action=ReviewEvent.Action.NO_CONFLICT_DECLARED, application=assignment.application)
     return assignment
 
 
@@ -282,8 +283,8 @@ def declare_conflict(*, assignment, by, reason: str) -> ConflictOfInterest:
     )
     assignment.status = Assignment.Status.CONFLICTED
     assignment.save(update_fields=["status", "updated_at"])
-    record(assignment.application.funding_round_id, by=by, action="conflict_declared",
-           application=assignment.application, reason=reason,
-           from_status=Assignment.Status.ACTIVE, to_status=Assignment.Status.CONFLICTED,
+    record(ReviewEvent, funding_round_id=assignment.application.funding_round_id, by=by,
+           action=ReviewEvent.Action.CONFLICT_DECLARED, application=assignment.application,
+           why=reason, from_status=Assignment.Status.ACTIVE, to_status=Assignment.Status.CONFLICTED,
            changes={"reviewer": by.pk})
     return conflict

@@ -4,9 +4,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.transitions import record
 
-from ..models import Criterion, Rubric, Score
-from .common import locked_round, record
+from ..models import Criterion, ReviewEvent, Rubric, Score
+from .common import locked_round
 
 # The default rubric for the model-project rounds (data, stored as entered):
 # (name, description, weight, descriptors for scores 1–5).
@@ -52,14 +53,6 @@ SETTING_FIELDS = (
     "funding_line_margin_percent",
 )
 CRITERION_FIELDS = ("name", "description", "weight", "scale_min", "scale_max", "descriptors")
-
-
-def rubric_for(funding_round) -> Rubric:
-    """The round's rubric, or an unsaved one with the default settings."""
-    try:
-        return funding_round.rubric
-    except Rubric.DoesNotExist:
-        return Rubric(funding_round=funding_round)
 
 
 def _rubric(funding_round) -> Rubric:
@@ -114,7 +107,8 @@ def save_rubric_settings(*, funding_round, by, **values) -> Rubric:
     for field, value in values.items():
         setattr(rubric, field, value)
     rubric.save()
-    record(funding_round, by=by, action="rubric_settings", changes=changes)
+    record(ReviewEvent, funding_round=funding_round, by=by,
+           action=ReviewEvent.Action.RUBRIC_SETTINGS, changes=changes)
     return rubric
 
 
@@ -154,7 +148,8 @@ def _clean_criterion(position: int, values: dict) -> dict:
 
 
 @transaction.atomic
-def replace_criteria(*, funding_round, by, criteria: list[dict], action: str = "rubric_criteria",
+def replace_criteria(*, funding_round, by, criteria: list[dict],
+                     action: str = ReviewEvent.Action.RUBRIC_CRITERIA,
                      changes: dict | None = None) -> Rubric:
     """Set the round's criteria (in order); refused once anyone has scored."""
     funding_round = locked_round(funding_round)
@@ -168,7 +163,7 @@ def replace_criteria(*, funding_round, by, criteria: list[dict], action: str = "
     Criterion.objects.bulk_create(
         Criterion(rubric=rubric, position=n, **values) for n, values in enumerate(cleaned, 1)
     )
-    record(funding_round, by=by, action=action,
+    record(ReviewEvent, funding_round=funding_round, by=by, action=action,
            changes=changes or {"criteria": [c["name"] for c in cleaned]})
     return rubric
 
@@ -187,7 +182,7 @@ def copy_rubric(*, source_round, target_round, by) -> Rubric:
                           field="source")
     with transaction.atomic():
         rubric = replace_criteria(
-            funding_round=target_round, by=by, action="rubric_copied",
+            funding_round=target_round, by=by, action=ReviewEvent.Action.RUBRIC_COPIED,
             criteria=[{f: getattr(c, f) for f in CRITERION_FIELDS} for c in source.criteria.all()],
             changes={"copied_from_round": source_round.pk},
         )
@@ -202,7 +197,7 @@ def copy_rubric(*, source_round, target_round, by) -> Rubric:
 def create_default_rubric(*, funding_round, by) -> Rubric:
     """The six default criteria of the model-project rounds."""
     return replace_criteria(
-        funding_round=funding_round, by=by, action="rubric_default",
+        funding_round=funding_round, by=by, action=ReviewEvent.Action.RUBRIC_DEFAULT,
         criteria=[
             {"name": name, "description": description, "weight": weight,
              "scale_min": 1, "scale_max": 5, "descriptors": descriptors}

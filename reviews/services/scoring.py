@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.transitions import record
 from grants.models import FundingRound
 
 from ..models import (
@@ -16,9 +17,10 @@ from ..models import (
     Decision,
     Recommendation,
     Review,
+    ReviewEvent,
     Score,
 )
-from .common import record, require_reviewing
+from .common import require_reviewing
 
 TEXT_FIELDS = ("recommendation", "comment_to_staff", "comment_to_applicant")
 
@@ -159,7 +161,7 @@ def submit_review(*, review, by) -> Review:
     review.submitted_at = timezone.now()
     review.weighted_total = weighted_total(criteria, scored)
     review.save(update_fields=["status", "submitted_at", "weighted_total", "updated_at"])
-    record(assignment.application.funding_round_id, by=by, action="review_submitted",
-           application=assignment.application, from_status=Review.Status.DRAFT,
-           to_status=Review.Status.SUBMITTED)
+    record(ReviewEvent, funding_round_id=assignment.application.funding_round_id, by=by,
+           action=ReviewEvent.Action.REVIEW_SUBMITTED, application=assignment.application,
+           from_status=Review.Status.DRAFT, to_status=Review.Status.SUBMITTED)
     return review

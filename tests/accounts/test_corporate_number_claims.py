@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from accounts.claim_services import (
     accept_corporate_number_claim,
-    deliver_claim_outcome,
     open_corporate_number_claim,
     reject_corporate_number_claim,
 )
@@ -20,6 +19,7 @@ from accounts.models import (
     Organisation,
     OrganisationEvent,
 )
+from accounts.notifications import deliver_claim_outcome
 from accounts.services import update_organisation
 from core.errors import DomainError
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -81,7 +81,9 @@ def test_opening_a_claim_records_who_and_changes_no_number(claim, claimant, squa
 ])
 def test_claims_that_make_no_sense_are_refused(claimant, applicant, number, which, code):
     value = {"own": number, "free": valid_number("999999999999"),
-             "invalid": number[:-1] + str((int(number[-1]) + 1) % 10)}[which]
+             # NOTE: another check digit is always wrong; another last digit was not
+             # (9 → 0 keeps the weighted sum mod 9, so a number ending in 9 stayed valid).
+             "invalid": str(int(number[0]) % 9 + 1) + number[1:]}[which]
     if which == "own":
         Organisation.objects.filter(corporate_number=number).update(corporate_number="")
         claimant.corporate_number = number

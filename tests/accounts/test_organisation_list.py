@@ -71,3 +71,30 @@ def test_my_organisations_lists_only_mine(client, applicant, organisation, outsi
     assert organisation.name in body
     assert reverse("accounts:organisation_detail", args=[organisation.pk]) in body
     assert [m.organisation for m in response.context["memberships"]] == [organisation]
+
+
+@pytest.mark.parametrize("stored", ["NPO法人 ひだまり", "ＮＰＯ法人 ひだまり"])
+@pytest.mark.parametrize("query", ["ＮＰＯ", "NPO", "npo", "ｎｐｏ", "ﾋﾀﾞﾏﾘ", "ヒダマリ", "ひだまり"])
+def test_search_folds_width_of_names_and_kana(client, officer, stored, query):
+    """Issue 13: "ＮＰＯ" finds "NPO法人…" (and the other way round) and
+    full-width katakana finds the half-width kana stored."""
+    wide = OrganisationFactory(name=stored, name_kana="ﾋﾀﾞﾏﾘ")
+    OrganisationFactory(name="まちの縁側", name_kana="マチノエンガワ")
+    client.force_login(officer)
+    page = client.get(URL, {"search": query}).context["page"]
+    assert [o.name for o in page.object_list] == [wide.name]
+
+
+def test_search_folds_half_width_kana_query_to_stored_full_width(client, officer):
+    kana = OrganisationFactory(name="まちの縁側", name_kana="マチノエンガワ")
+    client.force_login(officer)
+    page = client.get(URL, {"search": "ｴﾝｶﾞﾜ"}).context["page"]
+    assert [o.name for o in page.object_list] == [kana.name]
+
+
+def test_search_by_full_width_corporate_number(client, officer):
+    organisation = OrganisationFactory(name="NPO法人 ひだまり")
+    OrganisationFactory(name="まちの縁側")
+    client.force_login(officer)
+    page = client.get(URL, {"search": organisation.corporate_number.translate(FULL_WIDTH)}).context["page"]
+    assert [o.name for o in page.object_list] == [organisation.name]

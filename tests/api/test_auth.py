@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from grants.models import FundingRound
+from tests.two_factor import code_for, enrol
 
 from .helpers import snapshot
 
@@ -13,16 +14,25 @@ TOKEN_URL = "/api/v1/auth/token/"
 PASSWORD = "pw-correct-horse"  # set by UserFactory
 
 
-def test_token_from_email_and_password(api, officer):
-    response = api.post(TOKEN_URL, {"username": officer.email, "password": PASSWORD})
+def test_token_from_email_and_password(api, applicant):
+    response = api.post(TOKEN_URL, {"username": applicant.email, "password": PASSWORD})
+
+    assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=applicant).key}
+
+
+def test_staff_token_needs_email_password_and_one_time_code(api, officer):
+    device = enrol(officer)
+    response = api.post(TOKEN_URL, {"username": officer.email, "password": PASSWORD,
+                                    "otp": code_for(device)})
 
     assert response.status_code == 200
     assert response.json() == {"token": Token.objects.get(user=officer).key}
 
 
-def test_asking_twice_returns_the_same_token(api, officer):
-    first = api.post(TOKEN_URL, {"username": officer.email, "password": PASSWORD}).json()
-    second = api.post(TOKEN_URL, {"username": officer.email, "password": PASSWORD}).json()
+def test_asking_twice_returns_the_same_token(api, applicant):
+    first = api.post(TOKEN_URL, {"username": applicant.email, "password": PASSWORD}).json()
+    second = api.post(TOKEN_URL, {"username": applicant.email, "password": PASSWORD}).json()
     assert first == second
 
 
@@ -54,7 +64,9 @@ def test_inactive_user_gets_no_token(api, officer):
 
 
 def test_token_header_authenticates_reads_and_writes(api, officer, draft_round):
-    key = api.post(TOKEN_URL, {"username": officer.email, "password": PASSWORD}).json()["token"]
+    device = enrol(officer)
+    key = api.post(TOKEN_URL, {"username": officer.email, "password": PASSWORD,
+                               "otp": code_for(device)}).json()["token"]
     url = f"/api/v1/rounds/{draft_round.pk}/"
 
     assert api.get(url).status_code == 404  # a draft, and nobody signed in

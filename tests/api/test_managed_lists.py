@@ -94,7 +94,7 @@ def test_ids_still_work_and_unknown_codes_are_400_per_field(api_as, open_round, 
     ("oversight", 403), ("other_officer", 201), ("officer", 201),
 ])
 def test_staff_add_a_target_group_through_the_api(api_as, persona, expected):
-    from reporting.models import ManagedListEvent
+    from reporting.managed_list_models import ManagedListEvent
 
     response = api_as(persona).post(reverse("v1:target-group-list"), {
         "code": "young_carers", "name_ja": "ヤングケアラー", "name_en": "Young carers",
@@ -108,7 +108,8 @@ def test_staff_add_a_target_group_through_the_api(api_as, persona, expected):
 
 
 def test_staff_switch_off_a_feature_tag_and_the_code_stays(api_as, officer):
-    from reporting.models import FeatureTag, ManagedListEvent
+    from reporting.managed_list_models import ManagedListEvent
+    from reporting.models import FeatureTag
 
     client = api_as("officer")
     url = reverse("v1:feature-tag-detail", args=["role_creation"])

@@ -24,7 +24,7 @@ def test_demo_applications_in_both_programmes_idempotently(mailoutbox):
     load_all()
     rows = set(Application.objects.values_list("funding_round__programme__code", "status"))
     assert rows == {
-        (demo.CODE_A, "submitted"), (demo.CODE_A, "draft"),
+        (demo.CODE_A, "submitted"), (demo.CODE_A, "draft"), (demo.CODE_A, "returned"),
         (demo.CODE_B, "submitted"), (demo.CODE_B, "draft"),
     }
     for version in ApplicationVersion.objects.select_related("application"):

@@ -296,6 +296,6 @@ def test_dashboard_lists_my_applications_with_deadline_in_jst_and_days_left(
     assert response.status_code == 200
     assert mine.title in body
     assert other.title not in body
-    assert "2026-06-30 17:30" in body
+    assert "令和8年6月30日 17:30 (JST)" in body
     assert 'data-days-left="29"' in body
     assert reverse("applications:new") + f"?round={funding_round.pk}" in body

@@ -9,6 +9,7 @@ runs, and puts it back afterwards so the rest of the suite keeps the check.
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -109,15 +110,52 @@ def new_page(browser, live_server, transactional_db):
 
 
 def log_in_as(page, email, password=DEMO_PASSWORD):
-    """Log in through the login page, in any language. The one place to add
-    a second step (e.g. a one-time code) when the login page asks for it."""
+    """Log in through the login page, in any language, and take the second
+    step (a one-time code) when the account asks for one."""
     from playwright.sync_api import expect
 
     page.goto("/accounts/login/")
     page.locator("input[name=username]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("main button[type=submit]").click()
+    pass_two_factor(page, email)
     expect(page.locator("form[action$='/logout/'] button")).to_be_visible()
+
+
+def _code(key: bytes, *, drift: int = 0) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(key, step=30, t0=0, digits=6, drift=drift):06d}"
+
+
+def pass_two_factor(page, email):
+    """After the password: set up an authenticator app the way a keyboard or
+    screen-reader user does (the secret key as text, not the QR code) and
+    give its code; or, when one is set up, give the code it shows now (the
+    device's key read from the database, as the app holds it)."""
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state()
+    if "/accounts/two-factor/enrol/" in page.url:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "two-factor-enrol.png", full_page=True)
+        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+        key = b32decode(secret + "=" * (-len(secret) % 8))
+        page.locator("input[name=otp]").fill(_code(key))
+        page.locator("main button[type=submit]").click()
+        expect(page.locator("ul.recovery-codes li")).to_have_count(10)
+        page.locator("main ul.recovery-codes + p a").click()
+    elif "/accounts/two-factor/verify/" in page.url:
+        device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+        # A code is good once: right after an earlier login, the next one.
+        now_t = int(time.time()) // device.step
+        drift = 1 if device.last_t >= now_t else 0
+        page.locator("input[name=otp]").fill(_code(device.bin_key, drift=drift))
+        page.locator("main button[type=submit]").click()
+    page.wait_for_load_state()
 
 
 def assert_fits(page, width=PHONE["width"]):

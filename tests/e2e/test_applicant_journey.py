@@ -34,6 +34,8 @@ from tests.factories import (
     UserFactory,
 )
 
+from .conftest import pass_two_factor
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 expect = sync_api.expect
 
@@ -118,7 +120,22 @@ def log_in(page, email, password):
     field(page, "E-mail address").fill(email)
     field(page, "Password").fill(password)
     page.get_by_role("main").get_by_role("button", name="Log in").click()
+    pass_two_factor(page, email)  # programme staff set up an authenticator app first
     expect(page.get_by_role("button", name=re.compile(r"^Log out"))).to_be_visible()
+
+
+def verify_email_from_the_mail(page):
+    """Open the link of the verification e-mail registration sent (the outbox
+    delivered it to Django's locmem outbox in this process)."""
+    from django.core import mail
+
+    banner = page.locator(".verify-banner")
+    expect(banner).to_contain_text("is not verified yet")
+    message = next(m for m in reversed(mail.outbox) if m.to == [APPLICANT_EMAIL])
+    path = re.search(r"https?://[^/\s]+(/accounts/verify-email/[^\s]+/)", message.body)[1]
+    page.goto(path)
+    expect(page.get_by_role("status").filter(has_text="is verified")).to_be_visible()
+    expect(page.locator(".verify-banner")).to_have_count(0)
 
 
 def nav_link(page, name):
@@ -202,6 +219,7 @@ def test_applicant_applies_and_staff_return_it_for_correction(page, artifacts):
     year = funding_round.fiscal_year
 
     register_and_create_organisation(page)
+    verify_email_from_the_mail(page)
     start_application(page, funding_round)
     fill_application_without_summary(page, year)
 

@@ -89,3 +89,42 @@ def test_applicant_submits_with_the_declaration_on_a_phone(demo, new_page, artif
     # The award list fits too.
     page.goto("/reporting/awards/mine/")
     assert_fits(page)
+
+
+OWNER = "applicant1@demo.kodoku.jp"  # つながりの木: its final report is overdue in the demo
+
+
+def test_applicant_sees_the_overdue_report_on_a_phone(demo, new_page, artifacts):
+    """The overdue flag on 'my awards', on the award's report table and on
+    the report form; deadlines in the era calendar, in Japan time."""
+    page = new_page()
+    log_in_as(page, OWNER)
+
+    page.goto("/reporting/awards/mine/")
+    expect(page.get_by_role("heading", name="自団体の採択事業", level=1)).to_be_visible()
+    assert_fits(page)
+    overdue = page.locator("li.overdue")
+    expect(overdue).to_have_count(1)
+    expect(overdue).to_contain_text("最終報告")
+    expect(overdue).to_contain_text("⚠ 期限超過")
+    expect(overdue).to_contain_text(re.compile(r"令和\d+年\d+月\d+日 17:00 \(JST\)"))
+    card = page.locator("section.card").filter(has=overdue)
+    expect(card.locator(".overdue-note")).to_be_visible()
+    assert "descending" not in page.content()
+    page.screenshot(path=artifacts / "applicant-awards-overdue-390.png", full_page=True)
+
+    # The award's report table says so too, and leads to the report.
+    card.get_by_role("heading", level=2).get_by_role("link").click()
+    final_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="最終報告"))
+    expect(final_row).to_contain_text("⚠ 期限超過")
+    assert_fits(page)
+    final_row.get_by_role("link", name=re.compile("最終報告")).click()
+    expect(page.locator("#overdue-note")).to_contain_text("期限超過")
+    page.get_by_role("link", name="報告を編集").click()
+
+    # The report form: the overdue note on top, the draft kept.
+    expect(page.locator("#overdue-note")).to_be_visible()
+    expect(page.locator("#overdue-note")).to_contain_text("提出期限を過ぎています")
+    expect(page.locator("main")).to_contain_text(re.compile(r"令和\d+年\d+月\d+日 17:00 \(JST\)"))
+    assert_fits(page)
+    page.screenshot(path=artifacts / "applicant-report-overdue-390.png", full_page=True)

@@ -108,3 +108,25 @@ def test_staff_rank_decide_and_close_on_a_phone(demo, new_page, artifacts):
     assert_fits(page, DESKTOP["width"])
     region = page.locator(".table-scroll").first
     assert region.evaluate("e => e.scrollWidth <= e.clientWidth")
+
+
+def _option_labels(page, select) -> list[str]:
+    return [text.strip() for text in select.locator("option").all_inner_texts()]
+
+
+def test_sort_labels_are_japanese_on_a_phone(demo, new_page):
+    """Both directions of every sort named in Japanese: no django-filter
+    "(descending)" left; the chosen sort stays chosen."""
+    page = new_page()
+    log_in_as(page, STAFF)
+    page.goto("/applications/manage/")
+    sort = page.get_by_label("並べ替え", exact=True)
+    labels = _option_labels(page, sort)
+    assert "提出日時（新しい順）" in labels and "申請額（多い順）" in labels
+    assert not [label for label in labels if re.search(r"[A-Za-z]", label)], labels
+    sort.select_option(label="申請額（多い順）")
+    page.get_by_role("button", name="絞り込む").click()
+    assert "sort=-requested_yen" in page.url
+    expect(page.get_by_label("並べ替え", exact=True)).to_have_value("-requested_yen")
+    assert "descending" not in page.content()
+    assert_fits(page)

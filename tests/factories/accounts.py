@@ -15,6 +15,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.jp")
     full_name = factory.Sequence(lambda n: f"利用者{n}")
     role = Role.APPLICANT
+    # Verified, as every account made by staff or an invitation is; a
+    # self-registered account is not (accounts.services.register_user).
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", "pw-correct-horse")
 
     @factory.post_generation
@@ -63,7 +66,7 @@ def _valid_corporate_number(base: int) -> str:
 
 class InvitationFactory(factory.django.DjangoModelFactory):
     """A pending invitation not yet e-mailed (so it has no token yet: the
-    token is made when accounts.services.deliver_invitation sends it)."""
+    token is made when accounts.notifications.deliver_invitation sends it)."""
 
     class Meta:
         model = Invitation

@@ -10,7 +10,7 @@ import factory
 
 from awards.models import AwardYear
 from awards.services import record_continuation, start_award_year
-from reporting.findings_models import Finding
+from reporting.findings.models import Finding
 from reporting.models import ProgressReport
 
 from .grants import ProgrammeFactory

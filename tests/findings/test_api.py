@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from reporting.findings_models import Finding
+from reporting.findings.models import Finding
 
 pytestmark = pytest.mark.django_db
 

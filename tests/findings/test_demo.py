@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reporting import aggregates
-from reporting.findings_models import Finding, FindingEvent, FindingEvidence
+from reporting.findings.models import Finding, FindingEvent, FindingEvidence
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +20,13 @@ def frozen_time():
         yield
 
 
-def test_demo_findings_are_made_once_with_evidence():
-    out = StringIO()
-    call_command("load_demo", stdout=out)
+def test_demo_findings_are_made_once_with_evidence(demo):
     counts = (Finding.objects.count(), FindingEvidence.objects.count(),
               FindingEvent.objects.count())
 
     call_command("load_demo", stdout=StringIO())
 
-    assert "demo findings" in out.getvalue()
+    assert "demo findings" in demo
     assert counts[0] >= 5 and counts[1] >= counts[0]
     assert (Finding.objects.count(), FindingEvidence.objects.count(),
             FindingEvent.objects.count()) == counts

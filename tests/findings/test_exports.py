@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reporting.findings_services import create_finding
+from reporting.findings.services import create_finding
 from tests.factories import FindingFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ progress stored, safe to run twice, downloadable by staff and oversight."""
 import pytest
 from django.urls import reverse
 
-from reporting.findings_models import ModelReportJob
-from reporting.findings_services import request_model_report
-from reporting.findings_tasks import generate_model_report
+from reporting.findings.models import ModelReportJob
+from reporting.findings.services import request_model_report
+from reporting.findings.tasks import generate_model_report
 
 from .helpers import PERSONAS, pdf_numbers
 

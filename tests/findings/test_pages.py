@@ -4,8 +4,8 @@ create with evidence, and edits that never lose what was typed."""
 import pytest
 from django.urls import reverse
 
-from reporting.findings_models import Finding, FindingEvent
-from reporting.findings_services import create_finding
+from reporting.findings.models import Finding, FindingEvent
+from reporting.findings.services import create_finding
 from reporting.models import FeatureTag
 from tests.factories import TargetGroupFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from reporting.findings_models import Finding, FindingEvent
+from reporting.findings.models import Finding, FindingEvent
 from tests.factories import FindingFactory
 
 from .helpers import PERSONAS

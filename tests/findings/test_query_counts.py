@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from reporting.findings_services import create_finding
+from reporting.findings.services import create_finding
 from reporting.models import FeatureTag
 from tests.factories import (
     AwardFactory,

@@ -3,8 +3,8 @@
 import pytest
 
 from core.errors import DomainError, StaleVersion
-from reporting.findings_models import Finding, FindingEvent, FindingEvidence
-from reporting.findings_services import (
+from reporting.findings.models import Finding, FindingEvent, FindingEvidence
+from reporting.findings.services import (
     add_finding_evidence,
     create_finding,
     delete_finding,

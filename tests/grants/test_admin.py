@@ -1,4 +1,4 @@
-"""Every accounts and grants model is in the admin, and its pages render."""
+"""Every accounts, grants and awards model is in the admin, and its pages render."""
 
 import pytest
 from django.apps import apps
@@ -9,7 +9,7 @@ from grants.models import FundingRoundEvent
 
 from ..factories import OpenRoundFactory, OrganisationFactory, UserFactory
 
-MODELS = [m for app in ("accounts", "grants") for m in apps.get_app_config(app).get_models()]
+MODELS = [m for app in ("accounts", "grants", "awards") for m in apps.get_app_config(app).get_models()]
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def test_round_detail_shows_the_call(client, fy2023_round):
     assert "500,000円" in html and "50万円" in html
     assert "115,000,000円" in html and "1億1,500万円" in html
     assert "令和5年度" in html and "2023" in html
-    assert "2023年5月31日 17:00 (JST)" in html
+    assert "令和5年5月31日 17:00 (JST)" in html  # deadlines carry the era (issue 13)
     assert "謝金" in html
     assert "NPO法人" in html and "任意団体" in html
 

@@ -10,7 +10,6 @@ from awards.models import ReportDeadline
 from core.errors import DomainError
 from grants.models import FundingRound, FundingRoundEvent, ReportingDefaults
 from grants.reporting_defaults import save_reporting_defaults
-from grants.views import EVENT_ACTIONS
 
 from ..factories import AwardFactory
 from .conftest import PERSONAS, login, persona_user
@@ -89,7 +88,7 @@ def test_post_stores_the_values_and_records_an_event(client, officer, draft_roun
     assert page.context["form"].initial["reminder_days_before"] == "14, 7, 3"
     history = client.get(reverse("grants:round_history", args=[draft_round.pk]))
     rows = [row for row in history.context["events"] if row["event"] == event]
-    assert [str(row["action"]) for row in rows] == [str(EVENT_ACTIONS[event.action])]
+    assert [str(row["action"]) for row in rows] == [str(FundingRoundEvent.Action(event.action).label)]
     assert len(rows[0]["changes"]) == 6
 
 

@@ -2,7 +2,6 @@
 
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from awards.models import Award, AwardEvent, AwardYear, BudgetChangeRequest, Payment
@@ -14,11 +13,6 @@ MODELS = [Award, AwardYear, AwardEvent, Payment, BudgetChangeRequest, ProgressRe
 
 def _counts():
     return {model.__name__: model.objects.count() for model in MODELS}
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def test_demo_awards_have_two_years_of_reports(demo):

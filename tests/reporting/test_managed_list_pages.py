@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from grants.models import TargetGroup
-from reporting.models import FeatureTag, ManagedListEvent
+from reporting.managed_list_models import ManagedListEvent
+from reporting.models import FeatureTag
 
 pytestmark = pytest.mark.django_db
 

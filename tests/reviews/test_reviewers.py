@@ -36,7 +36,10 @@ def test_invitation_creates_a_reviewer_who_sets_a_password(
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-long-pass-phrase-9")
-    assert client.get("/" + path).status_code == 400  # the link works once
+    assert user.email_verified_at is not None  # the link went to the address
+    # Signed in with the password; reviewers set up two-factor authentication next.
+    assert client.get(response.url).url.startswith("/accounts/two-factor/enrol/")
+    assert type(client)().get("/" + path).status_code == 400  # the link works once
 
 
 def test_an_account_with_another_role_cannot_be_invited(officer, applicant):

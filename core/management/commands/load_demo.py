@@ -33,6 +33,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo logins (e-mail / password / role):"))
             for email, password, role in logins:
                 self.stdout.write(f"  {email:<32} {password:<14} {role}")
+            self.stdout.write(
+                "Programme staff, oversight and reviewer logins (admin too) set up two-factor "
+                "authentication at their first login: scan the QR code with an authenticator "
+                "app, or type the secret key shown under it (README: Accounts and sign-in "
+                "security)."
+            )
 
     def _load_all(self) -> list[tuple[str, str, str]]:
         logins: list[tuple[str, str, str]] = []

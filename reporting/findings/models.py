@@ -4,7 +4,7 @@ Staff distil findings from the reports handed in: a Finding states what was
 learnt, carries evidence (quoted passages of reports and indicator results)
 and tags (programme, theme, target groups, feature tags, prefectures, fiscal
 year) so the oversight dashboard and the model report can group them.
-Every write goes through reporting/findings_services.py and leaves a
+Every write goes through reporting/findings/services.py and leaves a
 FindingEvent.
 """
 
@@ -18,7 +18,7 @@ from core.models import EventModel, TimeStampedModel
 # NOTE: Celery workers autodiscover `reporting.tasks` only; importing the
 # model report task here (it imports no models at load time) registers it
 # wherever the models load.
-from . import findings_tasks  # noqa: F401
+from . import tasks  # noqa: F401
 
 
 class FindingQuerySet(models.QuerySet):
@@ -145,11 +145,14 @@ class FindingEvent(EventModel):
     )
     finding_number = models.PositiveBigIntegerField(_("finding number"), db_index=True)
 
-    ACTION_LABELS = {
-        "created": _("Finding created"), "updated": _("Finding edited"),
-        "deleted": _("Finding deleted"), "evidence_added": _("Evidence added"),
-        "evidence_removed": _("Evidence removed"),
-    }
+    class Action(models.TextChoices):
+        CREATED = "created", _("Finding created")
+        UPDATED = "updated", _("Finding edited")
+        DELETED = "deleted", _("Finding deleted")
+        EVIDENCE_ADDED = "evidence_added", _("Evidence added")
+        EVIDENCE_REMOVED = "evidence_removed", _("Evidence removed")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
 
     class Meta(EventModel.Meta):
         verbose_name = _("finding event")
@@ -157,7 +160,7 @@ class FindingEvent(EventModel):
 
     @property
     def action_label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))
+        return str(self.get_action_display())
 
 
 class ModelReportJob(TimeStampedModel):

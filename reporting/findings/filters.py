@@ -10,8 +10,8 @@ from core.prefectures import Prefecture
 from core.search import folded_contains, search_variants
 from grants.models import Programme, TargetGroup, Theme
 
-from .findings_models import Finding, FindingEvidence
-from .models import FeatureTag
+from ..models import FeatureTag
+from .models import Finding, FindingEvidence
 
 
 class _RoundLabelledField(django_filters.fields.ModelChoiceField):

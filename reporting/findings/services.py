@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, StaleVersion
 from core.prefectures import Prefecture
+from core.transitions import record
 
-from .findings_models import Finding, FindingEvent, FindingEvidence, ModelReportJob
-from .models import IndicatorActual, ProgressReport
+from ..models import IndicatorActual, ProgressReport
+from .models import Finding, FindingEvent, FindingEvidence, ModelReportJob
 
 SCALAR_FIELDS = ("kind", "statement", "theme", "award", "fiscal_year", "prefectures")
 M2M_FIELDS = ("target_groups", "feature_tags")
@@ -27,13 +28,6 @@ MAX_EVIDENCE = 50
 
 def _actor(by):
     return by if getattr(by, "pk", None) else None
-
-
-def _record(finding: Finding, *, by, action: str, changes=None, reason: str = "") -> FindingEvent:
-    return FindingEvent.objects.create(
-        finding=finding if finding.pk else None, finding_number=finding.pk or 0,
-        actor=_actor(by), action=action, changes=changes or {}, reason=reason or "",
-    )
 
 
 # --- Checks ------------------------------------------------------------------------
@@ -170,11 +164,12 @@ def create_finding(*, programme, data: dict, evidence=None, by) -> Finding:
     for row in rows:
         row.finding = finding
     FindingEvidence.objects.bulk_create(rows)
-    _record(finding, by=by, action="created", changes={
-        **{f: _plain(cleaned[f]) for f in SCALAR_FIELDS},
-        **{f: _plain(cleaned.get(f) or []) for f in M2M_FIELDS},
-        "evidence": [_evidence_snapshot(r) for r in rows],
-    })
+    record(FindingEvent, by=by, action=FindingEvent.Action.CREATED, finding=finding,
+           finding_number=finding.pk, changes={
+               **{f: _plain(cleaned[f]) for f in SCALAR_FIELDS},
+               **{f: _plain(cleaned.get(f) or []) for f in M2M_FIELDS},
+               "evidence": [_evidence_snapshot(r) for r in rows],
+           })
     return finding
 
 
@@ -221,7 +216,8 @@ def update_finding(*, finding: Finding, data: dict, evidence=None, lock_version=
     finding.lock_version += 1
     finding.updated_by = _actor(by)
     finding.save()
-    _record(finding, by=by, action="updated", changes=changes)
+    record(FindingEvent, by=by, action=FindingEvent.Action.UPDATED, finding=finding,
+           finding_number=finding.pk, changes=changes)
     return finding
 
 
@@ -230,10 +226,11 @@ def delete_finding(*, finding: Finding, by, reason: str = "") -> None:
     """Remove a finding; its history stays (FindingEvent keeps the number
     and the statement)."""
     finding = _locked(finding)
-    _record(finding, by=by, action="deleted", reason=reason, changes={
-        "kind": finding.kind, "statement": finding.statement,
-        "evidence": [_evidence_snapshot(r) for r in finding.evidence.all()],
-    })
+    record(FindingEvent, by=by, action=FindingEvent.Action.DELETED, why=reason, finding=finding,
+           finding_number=finding.pk, changes={
+               "kind": finding.kind, "statement": finding.statement,
+               "evidence": [_evidence_snapshot(r) for r in finding.evidence.all()],
+           })
     finding.delete()
 
 
@@ -251,7 +248,8 @@ def add_finding_evidence(*, finding: Finding, item: dict, by) -> FindingEvidence
     finding.lock_version += 1
     finding.updated_by = _actor(by)
     finding.save(update_fields=["lock_version", "updated_by", "updated_at"])
-    _record(finding, by=by, action="evidence_added", changes={"evidence": _evidence_snapshot(row)})
+    record(FindingEvent, by=by, action=FindingEvent.Action.EVIDENCE_ADDED, finding=finding,
+           finding_number=finding.pk, changes={"evidence": _evidence_snapshot(row)})
     return row
 
 
@@ -267,7 +265,8 @@ def remove_finding_evidence(*, evidence: FindingEvidence, by) -> None:
     finding.lock_version += 1
     finding.updated_by = _actor(by)
     finding.save(update_fields=["lock_version", "updated_by", "updated_at"])
-    _record(finding, by=by, action="evidence_removed", changes={"evidence": snapshot})
+    record(FindingEvent, by=by, action=FindingEvent.Action.EVIDENCE_REMOVED, finding=finding,
+           finding_number=finding.pk, changes={"evidence": snapshot})
 
 
 # --- Model report jobs ---------------------------------------------------------------
@@ -276,7 +275,7 @@ def remove_finding_evidence(*, evidence: FindingEvidence, by) -> None:
 def request_model_report(*, programme, fiscal_year: int, by) -> ModelReportJob:
     """Queue the model report of a programme and fiscal year. While one is
     queued or running, that job is returned instead of a second one."""
-    from .findings_tasks import generate_model_report
+    from .tasks import generate_model_report
 
     if not isinstance(fiscal_year, int) or not 2000 <= fiscal_year <= 2100:
         raise DomainError(_("Enter a fiscal year between 2000 and 2100."),

@@ -1,6 +1,6 @@
 """Forms of the findings pages and the oversight dashboard: input shape
 only. The rules (theme and award of the programme, quotes really in the
-report) live in reporting/findings_services.py."""
+report) live in reporting/findings/services.py."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +9,9 @@ from awards.models import Award, AwardYear
 from core.prefectures import Prefecture
 from grants.models import FundingRound, Programme, TargetGroup, Theme
 
-from .aggregates import COUNTED_STATUSES, OutcomeScope
-from .findings_models import Finding, FindingEvidence
-from .models import FeatureTag, IndicatorActual, ProgressReport
+from ..aggregates import COUNTED_STATUSES, OutcomeScope
+from ..models import FeatureTag, IndicatorActual, ProgressReport
+from .models import Finding, FindingEvidence
 
 
 class _RoundLabelled(forms.ModelChoiceField):

@@ -22,10 +22,11 @@ from core.subqueries import count_of
 from core.views import get_visible_or_404, require_perm, run_service
 from grants.models import Programme, Theme
 
-from . import aggregates, charts, exports
-from . import findings_services as services
-from .findings_filters import FindingFilter
-from .findings_forms import (
+from .. import aggregates, charts, exports
+from ..models import ProgressReport
+from . import services
+from .filters import FindingFilter
+from .forms import (
     DeleteFindingForm,
     FindingForm,
     IndicatorEvidenceForm,
@@ -35,8 +36,7 @@ from .findings_forms import (
     ProgrammeChoiceForm,
     initial_for,
 )
-from .findings_models import Finding, FindingEvent, FindingEvidence, ModelReportJob
-from .models import ProgressReport
+from .models import Finding, FindingEvent, FindingEvidence, ModelReportJob
 
 PAGE_SIZE = 25
 

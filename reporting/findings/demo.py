@@ -3,7 +3,7 @@ and the model report have content. Called by reporting/demo.py after the
 demo awards and reports exist.
 
 Idempotent: a finding is keyed by (programme, statement) and made once,
-through reporting.findings_services, with quotes taken from the reports
+through reporting.findings.services, with quotes taken from the reports
 (a quote no longer in a report is skipped, with a line on `out`).
 """
 
@@ -11,9 +11,9 @@ from accounts.models import User
 from core.errors import DomainError
 from grants.models import Programme, TargetGroup
 
-from .findings_models import Finding
-from .findings_services import create_finding
-from .models import FeatureTag, ProgressReport
+from ..models import FeatureTag, ProgressReport
+from .models import Finding
+from .services import create_finding
 
 DEMO_DOMAIN = "demo.kodoku.jp"
 CODE_A = "npo-community"

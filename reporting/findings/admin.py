@@ -1,11 +1,11 @@
 """Admin pages for findings and model report jobs: read-only, because every
-change must go through reporting/findings_services.py and leave an event."""
+change must go through reporting/findings/services.py and leave an event."""
 
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .findings_models import Finding, FindingEvent, FindingEvidence, ModelReportJob
+from .models import Finding, FindingEvent, FindingEvidence, ModelReportJob
 
 
 class EvidenceInline(admin.TabularInline):

@@ -4,7 +4,7 @@ and the exports. Included by reporting/urls.py, so the names live in the
 
 from django.urls import path, re_path
 
-from . import findings_views as views
+from . import views
 
 urlpatterns = [
     path("oversight/", views.dashboard, name="dashboard"),

@@ -10,6 +10,6 @@ from celery import shared_task
 
 @shared_task(name="reporting.generate_model_report")
 def generate_model_report(job_id: int) -> None:
-    from .model_report import run_model_report_job
+    from ..model_report import run_model_report_job
 
     run_model_report_job(job_id)
