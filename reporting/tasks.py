@@ -4,6 +4,10 @@ from celery import shared_task
 from django.db import transaction
 
 from . import notifications, reminders
+
+# NOTE: Celery workers autodiscover `<app>.tasks` only; the findings tasks
+# (the model report job) register here.
+from .findings import tasks as findings_tasks  # noqa: F401
 from .models import ProgressReport, ReportEvent
 
 

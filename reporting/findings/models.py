@@ -15,11 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import EventModel, TimeStampedModel
 
-# NOTE: Celery workers autodiscover `reporting.tasks` only; importing the
-# model report task here (it imports no models at load time) registers it
-# wherever the models load.
-from . import tasks  # noqa: F401
-
 
 class FindingQuerySet(models.QuerySet):
     def visible_to(self, user):
