@@ -19,7 +19,7 @@ from core.views import get_visible_or_404, require_perm
 from . import claim_services
 from .forms import ClaimResolutionForm, CorporateNumberClaimForm
 from .models import CorporateNumberClaim, Organisation
-from .views import _call
+from .views import call_with_form
 
 PAGE_SIZE = 25
 
@@ -46,7 +46,7 @@ def claim_create(request, pk):
         initial={"corporate_number": request.GET.get("number", "")},
     )
     if request.method == "POST" and form.is_valid():
-        claim = _call(
+        claim = call_with_form(
             form, claim_services.open_corporate_number_claim, organisation=organisation,
             by=request.user, corporate_number=form.cleaned_data["corporate_number"],
             evidence_text=form.cleaned_data["evidence_text"],
@@ -111,7 +111,7 @@ def claim_resolve(request, pk):
         accept = form.cleaned_data["decision"] == "accept"
         service = (claim_services.accept_corporate_number_claim if accept
                    else claim_services.reject_corporate_number_claim)
-        resolved = _call(form, service, claim=claim, by=request.user,
+        resolved = call_with_form(form, service, claim=claim, by=request.user,
                          note=form.cleaned_data["note"])
         if resolved is not None:
             messages.success(request, _("The claim was accepted: the number has been moved.")

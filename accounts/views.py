@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 MANAGE = "accounts.manage_organisation"
 
 
-def _call(form, action, **kwargs):
+def call_with_form(form, action, **kwargs):
     """Run a service; a refusal about one field becomes that field's error so
     the form re-renders with the input kept. None when refused."""
     try:
@@ -72,7 +72,7 @@ def register(request):
         return redirect("accounts:organisation_mine")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = _call(
+        user = call_with_form(
             form,
             services.register_user,
             email=form.cleaned_data["email"],
@@ -140,7 +140,7 @@ def organisation_create(request):
         _refuse(request.user)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = _call(
+        organisation = call_with_form(
             form, services.create_organisation, by=request.user, **form.cleaned_data
         )
         if organisation is not None:
@@ -177,7 +177,7 @@ def organisation_edit(request, pk):
     # the row again under a lock, so the recorded old values are the stored ones.
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        updated = _call(
+        updated = call_with_form(
             form,
             services.update_organisation,
             organisation=organisation,
@@ -227,7 +227,7 @@ def invitation_create(request, pk):
     organisation = _managed(request, pk)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        invitation = _call(
+        invitation = call_with_form(
             form,
             services.invite_member,
             organisation=organisation,

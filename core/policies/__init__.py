@@ -12,7 +12,7 @@ re-exported here, so callers import from `core.policies` only.
 from .applications import *  # noqa: F403
 from .applications import RULES as _APPLICATION_RULES
 from .base import *  # noqa: F403
-from .base import _active
+from .base import active_user
 from .grants import *  # noqa: F403
 from .grants import RULES as _GRANT_RULES
 from .organisations import *  # noqa: F403
@@ -43,4 +43,4 @@ class PolicyBackend:
 
     def has_perm(self, user, perm, obj=None):
         rule = RULES.get(perm)
-        return bool(_active(user) and obj is not None and rule and rule(user, obj))
+        return bool(active_user(user) and obj is not None and rule and rule(user, obj))

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from .base import (
     NOTHING,
-    _active,
+    active_user,
     is_programme_staff,
     is_reviewer,
     of_member,
@@ -27,7 +27,7 @@ def applications_visible_to(user) -> Q:
     their unconflicted assignments (core.policies.reviews)."""
     if sees_all_programmes(user):
         return Q()
-    if not _active(user):
+    if not active_user(user):
         return NOTHING
     if is_reviewer(user):
         return reviewer_application_scope(user)
@@ -35,14 +35,14 @@ def applications_visible_to(user) -> Q:
 
 
 def _is_member(user, application) -> bool:
-    return _active(user) and application.organisation.has_member(user)
+    return active_user(user) and application.organisation.has_member(user)
 
 
 def can_view_application(user, application) -> bool:
     """Anyone whose scope holds the application."""
     if sees_all_programmes(user):
         return True
-    if not _active(user):
+    if not active_user(user):
         return False
     if is_reviewer(user):
         model = type(application)
@@ -83,7 +83,7 @@ def can_list_applications_for_screening(user) -> bool:
 
 def can_apply_for(user, organisation) -> bool:
     """Start an application: members of the organisation."""
-    return _active(user) and organisation.has_member(user)
+    return active_user(user) and organisation.has_member(user)
 
 
 RULES = {

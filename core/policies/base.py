@@ -21,21 +21,21 @@ def of_member(user, prefix: str = "") -> Q:
     return Q(**{f"{prefix}organisation__in": member_organisation_ids(user)})
 
 
-def _active(user) -> bool:
+def active_user(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 def is_staff_user(user) -> bool:
     """Programme staff or a superuser."""
-    return _active(user) and (user.is_superuser or user.role == Role.PROGRAMME_STAFF)
+    return active_user(user) and (user.is_superuser or user.role == Role.PROGRAMME_STAFF)
 
 
 def is_oversight(user) -> bool:
-    return _active(user) and user.role == Role.OVERSIGHT
+    return active_user(user) and user.role == Role.OVERSIGHT
 
 
 def is_reviewer(user) -> bool:
-    return _active(user) and user.role == Role.REVIEWER
+    return active_user(user) and user.role == Role.REVIEWER
 
 
 def is_programme_staff(user, programme) -> bool:
@@ -62,6 +62,6 @@ def scope_key(user) -> tuple:
     changes memberships, assignments and conflicts under a cached key)."""
     if sees_all_programmes(user):
         return ("all",)
-    if not _active(user):
+    if not active_user(user):
         return ("nothing",)
     return ("user", user.pk, user.role)

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from .base import (
     NOTHING,
-    _active,
+    active_user,
     is_reviewer,
     is_staff_user,
     member_organisation_ids,
@@ -24,14 +24,14 @@ def organisations_visible_to(user) -> Q:
     """Staff and oversight see all organisations; a member sees their own."""
     if sees_all_programmes(user):
         return Q()
-    if not _active(user) or is_reviewer(user):
+    if not active_user(user) or is_reviewer(user):
         return NOTHING
     return Q(pk__in=member_organisation_ids(user))
 
 
 def _is_applicant(user) -> bool:
     """An active user who is neither staff, oversight nor a reviewer."""
-    return _active(user) and not sees_all_programmes(user) and not is_reviewer(user)
+    return active_user(user) and not sees_all_programmes(user) and not is_reviewer(user)
 
 
 def can_list_all_organisations(user) -> bool:
@@ -73,7 +73,7 @@ def corporate_number_claims_visible_to(user) -> Q:
     claimant's)."""
     if sees_all_programmes(user):
         return Q()
-    if not _active(user) or is_reviewer(user):
+    if not active_user(user) or is_reviewer(user):
         return NOTHING
     return Q(claimant__in=member_organisation_ids(user))
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from .base import (
     NOTHING,
-    _active,
+    active_user,
     is_programme_staff,
     is_reviewer,
     of_member,
@@ -20,7 +20,7 @@ from .base import (
 
 def awards_visible_to(user) -> Q:
     """Staff and oversight: all; members: their organisations'; reviewers: none."""
-    if not _active(user) or is_reviewer(user):
+    if not active_user(user) or is_reviewer(user):
         return NOTHING
     if sees_all_programmes(user):
         return Q()
@@ -29,7 +29,7 @@ def awards_visible_to(user) -> Q:
 
 def reports_visible_to(user) -> Q:
     """Reports follow the scope of their award."""
-    if not _active(user) or is_reviewer(user):
+    if not active_user(user) or is_reviewer(user):
         return NOTHING
     if sees_all_programmes(user):
         return Q()
@@ -38,7 +38,7 @@ def reports_visible_to(user) -> Q:
 
 def change_requests_visible_to(user) -> Q:
     """Budget change requests follow the scope of their award."""
-    if not _active(user) or is_reviewer(user):
+    if not active_user(user) or is_reviewer(user):
         return NOTHING
     if sees_all_programmes(user):
         return Q()
@@ -51,7 +51,7 @@ def can_list_awards(user) -> bool:
 
 
 def _is_member(user, organisation) -> bool:
-    return _active(user) and organisation.has_member(user)
+    return active_user(user) and organisation.has_member(user)
 
 
 def can_manage_award(user, award) -> bool:

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from .base import (
     NOTHING,
-    _active,
+    active_user,
     is_programme_staff,
     is_reviewer,
     is_staff_user,
@@ -85,7 +85,7 @@ def decisions_visible_to(user) -> Q:
     reviewers: none."""
     if sees_all_programmes(user):
         return Q()
-    if not _active(user) or is_reviewer(user):
+    if not active_user(user) or is_reviewer(user):
         return NOTHING
     return of_member(user, "application__")
 
@@ -130,7 +130,7 @@ def can_view_decision(user, decision) -> bool:
     if sees_all_programmes(user):
         return True
     return (
-        _active(user)
+        active_user(user)
         and not is_reviewer(user)
         and decision.application.organisation.has_member(user)
     )
