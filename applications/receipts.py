@@ -1,10 +1,10 @@
 """受付票 (application receipt) as a PDF, from a frozen version."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from core.dates import format_datetime
 from core.fiscal import fiscal_year_label
 from core.money import format_yen
 from core.pdf import build_pdf, para, table
@@ -14,11 +14,10 @@ def receipt_pdf(version) -> bytes:
     """Round, organisation, title, receipt number, time (JST) and the budget
     totals by fiscal year and expense category, as submitted."""
     content = version.content
-    submitted_at = timezone.localtime(version.submitted_at)
     facts = [
         [_("Receipt number"), version.receipt_number],
         [_("Version"), str(version.number)],
-        [_("Submitted at"), submitted_at.strftime("%Y-%m-%d %H:%M:%S") + " JST"],
+        [_("Submitted at"), format_datetime(version.submitted_at, seconds=True)],
         [_("Programme"), content["funding_round"]["programme_name"]],
         [_("Funding round"), content["funding_round"]["title"]],
         [_("Organisation"), content["organisation"]["name"]],

@@ -16,6 +16,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import format_datetime
 from core.errors import DomainError, InvalidInput, StaleVersion
 from core.transitions import record, transition
 from grants.models import FundingRound
@@ -220,10 +221,9 @@ def _check_open(application: Application, now) -> None:
             return
     elif funding_round.is_accepting(now):
         return
-    closes_at = timezone.localtime(funding_round.closes_at)
     raise DomainError(
-        _("This funding round is not accepting applications (closing time %(closes)s JST).")
-        % {"closes": closes_at.strftime("%Y-%m-%d %H:%M")},
+        _("This funding round is not accepting applications (closing time %(closes)s).")
+        % {"closes": format_datetime(funding_round.closes_at, wareki=True)},
         code="round_closed",
     )
 

@@ -125,7 +125,10 @@ class TestClosingTime:
                 pytest.raises(DomainError) as refused:
             submit_application(application=application, by=applicant)
         assert refused.value.code == "round_closed"
-        assert "2026-06-30 17:00" in str(refused.value)
+        # One date style (issue 13): 令和 date and time, Japan time named.
+        message = str(refused.value)
+        assert "17:00 (JST)" in message
+        assert "令和8年6月30日" in message or "30 June 2026" in message
         assert state(application) == before
 
     def test_closing_time_is_judged_in_japan_time(self, application, applicant):
