@@ -475,7 +475,7 @@ def _ensure_review_round(by) -> FundingRound | None:
         (FundingRound.Status.OPEN, FundingRound.Status.CLOSED, "デモデータ: 一次公募の受付終了"),
     ):
         FundingRoundEvent.objects.create(
-            funding_round=funding_round, actor=by, action="status",
+            funding_round=funding_round, actor=by, action=FundingRoundEvent.Action.STATUS,
             from_status=from_status, to_status=to_status, reason=reason,
         )
     FundingRound.objects.filter(pk=funding_round.pk).update(status=FundingRound.Status.CLOSED)

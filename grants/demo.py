@@ -178,7 +178,7 @@ def _ensure_fy2023_round(programme, spec, categories, by) -> FundingRound:
         )
         # A past call: its history starts as a decided round.
         FundingRoundEvent.objects.create(
-            funding_round=funding_round, actor=by, action="status",
+            funding_round=funding_round, actor=by, action=FundingRoundEvent.Action.STATUS,
             from_status=FundingRound.Status.DRAFT, to_status=FundingRound.Status.DECIDED,
             reason="デモデータ: 令和5年度の公募（審査・採択済み）",
         )

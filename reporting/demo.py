@@ -79,7 +79,7 @@ def _past_round(by) -> FundingRound | None:
         title_en=f"FY{year} call: community model projects by NPOs (two years)",
     )
     FundingRoundEvent.objects.create(
-        funding_round=funding_round, actor=by, action="status",
+        funding_round=funding_round, actor=by, action=FundingRoundEvent.Action.STATUS,
         from_status=FundingRound.Status.DRAFT, to_status=FundingRound.Status.DECIDED,
         reason="デモデータ: 複数年度の公募（審査・採択済み）",
     )

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, OrganisationEvent
 from applications.models import Application, ApplicationEvent, ApplicationVersion
-from awards.models import Award, AwardEvent, BudgetChangeRequest, Payment
+from awards.models import Award, AwardEvent, AwardYear, BudgetChangeRequest, Payment
 from core.dates import JST
 from grants.models import FundingRound, FundingRoundEvent
 from reviews.models import Assignment, Decision, Review, ReviewEvent
@@ -199,18 +199,22 @@ class Timeline:
                     return created
                 year = event.award_year.fiscal_year if event.award_year else None
                 annual = self.accepted.get((award.pk, "annual", year))
-                if event.action == "year_state" and event.to_status == "reported" and annual:
+                if (event.action == AwardEvent.Action.YEAR_STATE
+                        and event.to_status == AwardYear.State.REPORTED and annual):
                     return annual + HOUR
-                if annual and (event.action == "settled" or (
-                        event.action == "year_state" and event.to_status == "settled")):
+                if annual and (event.action == AwardEvent.Action.SETTLED or (
+                        event.action == AwardEvent.Action.YEAR_STATE
+                        and event.to_status == AwardYear.State.SETTLED)):
                     return annual + 7 * DAY
-                if event.action == "status" and event.to_status == Award.Status.COMPLETED:
+                if event.action == AwardEvent.Action.STATUS and event.to_status == Award.Status.COMPLETED:
                     final = [t for (pk, kind, _fy), t in self.accepted.items()
                              if pk == award.pk and kind == "final"]
                     return max(final) + DAY if final else None
-                if event.action == "payment_recorded" and (event.changes or {}).get("paid_on"):
+                if (event.action == AwardEvent.Action.PAYMENT_RECORDED
+                        and (event.changes or {}).get("paid_on")):
                     return _on(date.fromisoformat(event.changes["paid_on"]), 11)
-                if event.action == "year_state" and event.to_status == "active" and event.award_year:
+                if (event.action == AwardEvent.Action.YEAR_STATE
+                        and event.to_status == AwardYear.State.ACTIVE and event.award_year):
                     return max(_on(date(event.award_year.fiscal_year, 4, 1), 9),
                                _on(award.start_on, 9))
                 return None
