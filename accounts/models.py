@@ -128,13 +128,6 @@ class AccountEvent(EventModel):
     def __str__(self) -> str:
         return f"{self.user_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
-    @property
-    def action_label(self) -> str:
-        try:
-            return self.Action(self.action).label
-        except ValueError:
-            return self.action
-
 
 class Organisation(TimeStampedModel):
     """An applicant body: an NPO, another non-profit, an unincorporated group
@@ -338,13 +331,6 @@ class OrganisationEvent(EventModel):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    @property
-    def action_label(self) -> str:
-        try:
-            return self.Action(self.action).label
-        except ValueError:
-            return self.action
 
     def status_choices(self):
         # Membership events record the member's role as their status.

@@ -60,6 +60,16 @@ class EventModel(models.Model):
     def to_status_label(self) -> str:
         return self._status_label(self.to_status)
 
+    @property
+    def action_label(self) -> str:
+        """The action in words of the active language (the event model's
+        `Action` enum); a value the enum does not know is shown as it is."""
+        actions = getattr(type(self), "Action", None)
+        try:
+            return str(actions(self.action).label) if actions else self.action
+        except ValueError:
+            return self.action
+
 
 class BilingualTitleMixin:
     """Pick `<field>_ja` or `<field>_en` by the active language, ja as fallback."""

@@ -153,10 +153,6 @@ class FindingEvent(EventModel):
         verbose_name = _("finding event")
         verbose_name_plural = _("finding events")
 
-    @property
-    def action_label(self) -> str:
-        return str(self.get_action_display())
-
 
 class ModelReportJob(TimeStampedModel):
     """The model report PDF of a programme and fiscal year, built in the
