@@ -31,8 +31,11 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Extra pytest arguments: make test PYTEST_ARGS="tests/core -x"
+# The suite runs on every CPU (pytest-xdist, one test database per worker);
+# make test WORKERS=0 runs it in one process.
+WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
