@@ -11,6 +11,8 @@ re-exported here, so callers import from `core.policies` only.
 
 from .applications import *  # noqa: F403
 from .applications import RULES as _APPLICATION_RULES
+from .awards import *  # noqa: F403
+from .awards import RULES as _AWARD_RULES
 from .base import *  # noqa: F403
 from .base import active_user
 from .grants import *  # noqa: F403
@@ -29,6 +31,7 @@ RULES: dict = {
     **_ORGANISATION_RULES,
     **_GRANT_RULES,
     **_APPLICATION_RULES,
+    **_AWARD_RULES,
     **_REVIEW_RULES,
     **_REPORTING_RULES,
     **_FINDING_RULES,
