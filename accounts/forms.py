@@ -3,15 +3,19 @@ need the database (unique numbers, last owner) live in accounts.services."""
 
 import re
 import unicodedata
+from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import BaseUserCreationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.corporate_number import normalise_corporate_number, validate_corporate_number
 from core.local_government_code import validate_local_government_code
+from core.models import OutboxMessage
 from core.outbox import queue_mail
 from core.vocab import LegalForm, corporate_number_required
 
@@ -262,10 +266,20 @@ class ClaimResolutionForm(forms.Form):
 
 class OutboxPasswordResetForm(PasswordResetForm):
     """Django's reset form; the mail (in the language of the page) goes into
-    the outbox as a sensitive message, so its link is erased once sent."""
+    the outbox as a sensitive message, so its link is erased once sent.
+
+    SECURITY: at most PASSWORD_RESET_MAILS_PER_HOUR reset mails go to one
+    account in an hour, counted in the outbox (shared by every process), so
+    the form cannot be used to flood someone's inbox. The page answers the
+    same either way, as it does for an unknown address."""
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
+        since = timezone.now() - timedelta(hours=1)
+        recent = OutboxMessage.objects.filter(
+            key__startswith=f"accounts.password-reset:{context['uid']}:", created_at__gte=since)
+        if recent.count() >= settings.PASSWORD_RESET_MAILS_PER_HOUR:
+            return
         subject = render_to_string(subject_template_name, context)
         body = render_to_string(email_template_name, context)
         queue_mail(key=f"accounts.password-reset:{context['uid']}:{context['token']}",

@@ -171,6 +171,24 @@ def test_password_reset_round_trip(client, applicant, ask_reset, mailoutbox):
     assert "再設定用のリンクは無効です" in used_again.content.decode()
 
 
+def test_reset_mails_to_one_account_are_capped_per_hour(applicant, ask_reset, mailoutbox,
+                                                       settings):
+    """Asking again and again cannot flood the account's inbox: 3 mails an
+    hour, and the page answers the same whether a mail went or not."""
+    settings.PASSWORD_RESET_MAILS_PER_HOUR = 3
+    start = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    answers = []
+    for minute in range(5):
+        with time_machine.travel(start + timedelta(minutes=minute), tick=False):
+            answers.append(ask_reset(applicant.email).redirect_chain)
+    assert len(mailoutbox) == 3
+    assert all(chain == [("/accounts/password-reset/sent/", 302)] for chain in answers)
+
+    with time_machine.travel(start + timedelta(hours=1, minutes=3), tick=False):
+        ask_reset(applicant.email)
+    assert len(mailoutbox) == 4
+
+
 def _without_csrf(content: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
 
