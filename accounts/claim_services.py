@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from core.corporate_number import is_valid_corporate_number, normalise_corporate_number
 from core.errors import DomainError
-from core.transitions import record, transition
+from core.transitions import actor, record, transition
 
 from .models import (
     CorporateNumberClaim,
@@ -37,9 +37,6 @@ from .tasks import send_claim_outcome
 EVIDENCE_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 MAX_EVIDENCE_TEXT = 5000
 
-
-def _actor(by):
-    return by if getattr(by, "pk", None) else None
 
 
 def _stored_evidence(upload) -> tuple[str, str, str]:
@@ -113,7 +110,7 @@ def open_corporate_number_claim(*, organisation: Organisation, corporate_number:
         with transaction.atomic():
             claim = CorporateNumberClaim.objects.create(
                 claimant=organisation, holder=holder, corporate_number=number,
-                claimed_by=_actor(by), evidence_text=evidence_text, evidence_file=stored[0],
+                claimed_by=actor(by), evidence_text=evidence_text, evidence_file=stored[0],
                 evidence_name=stored[1], evidence_content_type=stored[2],
             )
     except IntegrityError as error:
@@ -143,7 +140,7 @@ def _resolve(claim, *, to: str, by, note: str) -> None:
                refusal=gettext_lazy("This claim has already been resolved (%(status)s)."),
                refusal_params={"status": CorporateNumberClaim.Status(claim.status).label})
     claim.resolution_note = note
-    claim.resolved_by = _actor(by)
+    claim.resolved_by = actor(by)
     claim.resolved_at = timezone.now()
     claim.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at",
                               "updated_at"])

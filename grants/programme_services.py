@@ -6,14 +6,12 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.roles import Role
+from core.transitions import actor
 
 from .models import Programme, ProgrammeEvent
 
 FIELDS = ("code", "name_ja", "name_en", "description_ja", "description_en", "funder_name")
 
-
-def _actor(by):
-    return by if getattr(by, "pk", None) else None
 
 
 def _check(values: dict, programme: Programme | None = None) -> None:
@@ -48,7 +46,7 @@ def create_programme(*, by, staff=None, **values) -> Programme:
     programme = Programme.objects.create(**{f: v for f, v in values.items() if f in FIELDS})
     people = _set_staff(programme, staff if staff is not None else [by])
     ProgrammeEvent.objects.create(
-        programme=programme, actor=_actor(by), action="created",
+        programme=programme, actor=actor(by), action="created",
         changes={**{f: [None, getattr(programme, f)] for f in FIELDS}, "staff": [None, people]})
     return programme
 
@@ -71,6 +69,6 @@ def update_programme(*, programme: Programme, by, reason: str = "", staff=None,
         if before != after:
             changes["staff"] = [before, after]
     if changes:
-        ProgrammeEvent.objects.create(programme=programme, actor=_actor(by), action="changed",
+        ProgrammeEvent.objects.create(programme=programme, actor=actor(by), action="changed",
                                       reason=(reason or "").strip(), changes=changes)
     return programme

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.transitions import actor
 from grants.models import ExpenseCategory, TargetGroup
 
 from .managed_list_models import ManagedList, ManagedListEvent
@@ -28,9 +29,6 @@ CODE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 def model_of(list_name: str):
     return MODELS[ManagedList(list_name)]
 
-
-def _actor(by):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 def _clean(data: dict) -> dict:
@@ -62,7 +60,7 @@ def create_list_item(*, list_name: str, data: dict, by):
         raise DomainError(_("Enter the Japanese name."), code="required", field="name_ja")
     item = model.objects.create(code=code, **values)
     ManagedListEvent.objects.create(
-        list_name=list_name, item_code=code, actor=_actor(by), action="created",
+        list_name=list_name, item_code=code, actor=actor(by), action="created",
         to_status="active" if item.is_active else "inactive",
         changes={field: [None, getattr(item, field)] for field in EDITABLE},
     )
@@ -90,7 +88,7 @@ def update_list_item(*, list_name: str, item, data: dict, by, reason: str = ""):
     if "is_active" in changes:
         action = "reactivated" if item.is_active else "deactivated"
     ManagedListEvent.objects.create(
-        list_name=list_name, item_code=item.code, actor=_actor(by), action=action,
+        list_name=list_name, item_code=item.code, actor=actor(by), action=action,
         from_status="active" if was_active else "inactive",
         to_status="active" if item.is_active else "inactive",
         reason=reason.strip(), changes=changes,

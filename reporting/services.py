@@ -17,7 +17,7 @@ from awards.models import Award, AwardBudgetLine, AwardYear, ReportDeadline
 from awards.services import mark_year_reported
 from core.errors import DomainError, StaleVersion
 from core.money import format_yen, percent_of
-from core.transitions import record, transition
+from core.transitions import actor, record, transition
 from grants.models import ExpenseCategory, ReportingDefaults, TargetGroup
 
 from .models import (
@@ -37,9 +37,6 @@ TEXT_FIELDS = (
 )
 STARTABLE_YEAR_STATES = (AwardYear.State.ACTIVE, AwardYear.State.REPORTED, AwardYear.State.SETTLED)
 
-
-def _actor(by):
-    return by if getattr(by, "pk", None) else None
 
 
 CANNOT_MOVE = gettext_lazy("A report cannot move from %(from)s to %(to)s.")
@@ -72,7 +69,7 @@ def start_report(*, deadline: ReportDeadline, by) -> ProgressReport:
         )
     report = ProgressReport.objects.create(
         award=deadline.award, deadline=deadline, kind=deadline.kind,
-        fiscal_year=deadline.fiscal_year, created_by=_actor(by),
+        fiscal_year=deadline.fiscal_year, created_by=actor(by),
     )
     indicators = deadline.award.application.indicators.filter(fiscal_year=deadline.fiscal_year)
     IndicatorActual.objects.bulk_create(
@@ -341,7 +338,7 @@ def submit_report(*, report: ProgressReport, by) -> ProgressReport:
     now = timezone.now()
     ReportVersion.objects.create(
         report=report, number=number, content=report_content(report), submitted_at=now,
-        submitted_by=_actor(by),
+        submitted_by=actor(by),
     )
     transition(report, ProgressReport.Status.SUBMITTED, by=by, action=ReportEvent.Action.STATUS,
                event_model=ReportEvent, report=report, changes={"version": number}, save=False,

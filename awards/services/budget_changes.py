@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.money import format_yen, percent_of
-from core.transitions import record
+from core.transitions import actor, record
 
 from ..models import (
     AwardBudgetLine,
@@ -17,14 +17,7 @@ from ..models import (
     AwardYear,
     BudgetChangeRequest,
 )
-from .common import (
-    actor,
-    category_id,
-    locked_year,
-    require_award_active,
-    require_positive,
-    require_reason,
-)
+from .common import category_id, locked_year, require_award_active, require_positive, require_reason
 
 
 def _line(award_year, category_id, *, create=False) -> AwardBudgetLine | None:

@@ -1,4 +1,4 @@
-"""Helpers the award services share: the actor, reasons, budget checks
+"""Helpers the award services share: reasons, budget checks
 (the tier ceiling of grants.rules), locked years and year moves."""
 
 from django.utils import timezone
@@ -16,10 +16,6 @@ from ..models import (
     AwardEvent,
     AwardYear,
 )
-
-
-def actor(by):
-    return by if getattr(by, "pk", None) else None
 
 
 def require_reason(reason: str) -> str:

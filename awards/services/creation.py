@@ -13,7 +13,7 @@ from applications.models import Application
 from core.errors import DomainError
 from core.fiscal import fiscal_year_bounds
 from core.money import format_yen, split_yen
-from core.transitions import record
+from core.transitions import actor, record
 from grants.models import FundingRound, Programme
 
 from ..models import (
@@ -23,7 +23,7 @@ from ..models import (
     AwardEvent,
     AwardYear,
 )
-from .common import actor, check_budget, move_year, normalise_budget
+from .common import check_budget, move_year, normalise_budget
 from .schedule import build_reporting_schedule
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.money import format_yen
-from core.transitions import record
+from core.transitions import actor, record
 
 from ..models import (
     AwardEvent,
@@ -17,7 +17,7 @@ from ..models import (
     Payment,
     ScheduledPayment,
 )
-from .common import actor, locked_year, move_year, require_award_active, require_positive
+from .common import locked_year, move_year, require_award_active, require_positive
 
 
 def _paid(award_year: AwardYear, *kinds) -> int:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from core.errors import DomainError
 from core.fiscal import fiscal_year_bounds
 from core.money import format_yen
-from core.transitions import check_transition, record, transition
+from core.transitions import actor, check_transition, record, transition
 from grants.models import ExpenseCategory, FundingRound, ReportingDefaults
 
 from ..models import (
@@ -23,7 +23,6 @@ from ..models import (
     ReportDeadline,
 )
 from .common import (
-    actor,
     check_budget,
     check_ceiling,
     locked_year,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, StaleVersion
 from core.prefectures import Prefecture
-from core.transitions import record
+from core.transitions import actor, record
 
 from ..models import IndicatorActual, ProgressReport
 from .models import Finding, FindingEvent, FindingEvidence, ModelReportJob
@@ -25,9 +25,6 @@ SCALAR_FIELDS = ("kind", "statement", "theme", "award", "fiscal_year", "prefectu
 M2M_FIELDS = ("target_groups", "feature_tags")
 MAX_EVIDENCE = 50
 
-
-def _actor(by):
-    return by if getattr(by, "pk", None) else None
 
 
 # --- Checks ------------------------------------------------------------------------
@@ -156,7 +153,7 @@ def create_finding(*, programme, data: dict, evidence=None, by) -> Finding:
     cleaned = _check_fields(programme, data)
     rows = _check_evidence(programme, evidence)
     finding = Finding.objects.create(
-        programme=programme, created_by=_actor(by), updated_by=_actor(by),
+        programme=programme, created_by=actor(by), updated_by=actor(by),
         **{f: cleaned[f] for f in SCALAR_FIELDS},
     )
     for field in M2M_FIELDS:
@@ -214,7 +211,7 @@ def update_finding(*, finding: Finding, data: dict, evidence=None, lock_version=
     if not changes:
         return finding
     finding.lock_version += 1
-    finding.updated_by = _actor(by)
+    finding.updated_by = actor(by)
     finding.save()
     record(FindingEvent, by=by, action=FindingEvent.Action.UPDATED, finding=finding,
            finding_number=finding.pk, changes=changes)
@@ -246,7 +243,7 @@ def add_finding_evidence(*, finding: Finding, item: dict, by) -> FindingEvidence
     row.finding = finding
     row.save()
     finding.lock_version += 1
-    finding.updated_by = _actor(by)
+    finding.updated_by = actor(by)
     finding.save(update_fields=["lock_version", "updated_by", "updated_at"])
     record(FindingEvent, by=by, action=FindingEvent.Action.EVIDENCE_ADDED, finding=finding,
            finding_number=finding.pk, changes={"evidence": _evidence_snapshot(row)})
@@ -263,7 +260,7 @@ def remove_finding_evidence(*, evidence: FindingEvidence, by) -> None:
     snapshot = _evidence_snapshot(row)
     row.delete()
     finding.lock_version += 1
-    finding.updated_by = _actor(by)
+    finding.updated_by = actor(by)
     finding.save(update_fields=["lock_version", "updated_by", "updated_at"])
     record(FindingEvent, by=by, action=FindingEvent.Action.EVIDENCE_REMOVED, finding=finding,
            finding_number=finding.pk, changes={"evidence": snapshot})
@@ -289,7 +286,7 @@ def request_model_report(*, programme, fiscal_year: int, by) -> ModelReportJob:
             if existing is not None:
                 return existing
             job = ModelReportJob.objects.create(
-                programme=programme, fiscal_year=fiscal_year, requested_by=_actor(by),
+                programme=programme, fiscal_year=fiscal_year, requested_by=actor(by),
             )
             transaction.on_commit(partial(generate_model_report.delay, job.pk))
     except IntegrityError:
