@@ -170,6 +170,12 @@ class OutboxEvent(EventModel):
     """An outbox message's history: delivered, retry scheduled, failed,
     dead, or sent again by staff."""
 
+    class Action(models.TextChoices):
+        DELIVERY = "delivery", pgettext_lazy("outbox", "Delivery attempt")
+        RETRY = "retry", pgettext_lazy("outbox", "Sent again by staff")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
+
     message = models.ForeignKey(
         OutboxMessage, verbose_name=_("e-mail"), on_delete=models.CASCADE,
         related_name="events",

@@ -198,7 +198,7 @@ def _finish(row_id: int, token: str, *, to: str, error: str = "", retry_at=None)
         if to == Status.SENT:
             OutboxMessage.objects.filter(pk=row_id, is_sensitive=True).update(body="", raw=b"")
         OutboxEvent.objects.create(
-            message_id=row_id, action="delivery", from_status=Status.SENDING, to_status=to,
+            message_id=row_id, action=OutboxEvent.Action.DELIVERY, from_status=Status.SENDING, to_status=to,
             reason=error,
         )
     return True
@@ -250,7 +250,7 @@ def bury_expired(now=None) -> int:
                 pk=pk, status=Status.SENDING, lease_expires_at__lt=now
             ).update(status=Status.DEAD, lease_token="", lease_expires_at=None, last_error=reason):
                 OutboxEvent.objects.create(
-                    message_id=pk, action="delivery", from_status=Status.SENDING,
+                    message_id=pk, action=OutboxEvent.Action.DELIVERY, from_status=Status.SENDING,
                     to_status=Status.DEAD, reason=reason,
                 )
                 buried += 1
@@ -298,7 +298,7 @@ def retry_outbox_message(*, message: OutboxMessage, by) -> OutboxMessage:
             code="not_retryable",
         )
     OutboxEvent.objects.create(
-        message=message, actor=by if getattr(by, "pk", None) else None, action="retry",
+        message=message, actor=by if getattr(by, "pk", None) else None, action=OutboxEvent.Action.RETRY,
         from_status=message.status, to_status=Status.PENDING, reason=message.last_error,
     )
     message.status = Status.PENDING

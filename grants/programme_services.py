@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.roles import Role
-from core.transitions import actor
+from core.transitions import record
 
 from .models import Programme, ProgrammeEvent
 
@@ -45,8 +45,8 @@ def create_programme(*, by, staff=None, **values) -> Programme:
     _check(values)
     programme = Programme.objects.create(**{f: v for f, v in values.items() if f in FIELDS})
     people = _set_staff(programme, staff if staff is not None else [by])
-    ProgrammeEvent.objects.create(
-        programme=programme, actor=actor(by), action="created",
+    record(
+        ProgrammeEvent, programme=programme, by=by, action=ProgrammeEvent.Action.CREATED,
         changes={**{f: [None, getattr(programme, f)] for f in FIELDS}, "staff": [None, people]})
     return programme
 
@@ -69,6 +69,6 @@ def update_programme(*, programme: Programme, by, reason: str = "", staff=None,
         if before != after:
             changes["staff"] = [before, after]
     if changes:
-        ProgrammeEvent.objects.create(programme=programme, actor=actor(by), action="changed",
-                                      reason=(reason or "").strip(), changes=changes)
+        record(ProgrammeEvent, programme=programme, by=by, action=ProgrammeEvent.Action.CHANGED,
+               why=reason, changes=changes)
     return programme

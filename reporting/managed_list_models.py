@@ -17,8 +17,23 @@ class ManagedList(models.TextChoices):
 class ManagedListEvent(EventModel):
     """One creation or change of a managed-list item (who, when, what)."""
 
+    class Action(models.TextChoices):
+        CREATED = "created", _("Added")
+        CHANGED = "changed", _("Changed")
+        DEACTIVATED = "deactivated", _("Switched off")
+        REACTIVATED = "reactivated", _("Switched on")
+
+    class ItemState(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
+
     list_name = models.CharField(_("list"), max_length=30, choices=ManagedList, db_index=True)
     item_code = models.CharField(_("code"), max_length=40, db_index=True)
+
+    def status_choices(self):
+        return self.ItemState
 
     class Meta(EventModel.Meta):
         verbose_name = _("managed list event")

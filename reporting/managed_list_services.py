@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.transitions import actor
+from core.transitions import record
 from grants.models import ExpenseCategory, TargetGroup
 
 from .managed_list_models import ManagedList, ManagedListEvent
@@ -24,6 +24,10 @@ MODELS = {
 }
 EDITABLE = ("name_ja", "name_en", "sort_order", "is_active")
 CODE = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
+
+
+def _state(is_active: bool) -> str:
+    return ManagedListEvent.ItemState.ACTIVE if is_active else ManagedListEvent.ItemState.INACTIVE
 
 
 def model_of(list_name: str):
@@ -59,9 +63,9 @@ def create_list_item(*, list_name: str, data: dict, by):
     if "name_ja" not in values:
         raise DomainError(_("Enter the Japanese name."), code="required", field="name_ja")
     item = model.objects.create(code=code, **values)
-    ManagedListEvent.objects.create(
-        list_name=list_name, item_code=code, actor=actor(by), action="created",
-        to_status="active" if item.is_active else "inactive",
+    record(
+        ManagedListEvent, list_name=list_name, item_code=code, by=by,
+        action=ManagedListEvent.Action.CREATED, to_status=_state(item.is_active),
         changes={field: [None, getattr(item, field)] for field in EDITABLE},
     )
     return item
@@ -84,13 +88,13 @@ def update_list_item(*, list_name: str, item, data: dict, by, reason: str = ""):
     for field, value in values.items():
         setattr(item, field, value)
     item.save()
-    action = "changed"
+    action = ManagedListEvent.Action.CHANGED
     if "is_active" in changes:
-        action = "reactivated" if item.is_active else "deactivated"
-    ManagedListEvent.objects.create(
-        list_name=list_name, item_code=item.code, actor=actor(by), action=action,
-        from_status="active" if was_active else "inactive",
-        to_status="active" if item.is_active else "inactive",
-        reason=reason.strip(), changes=changes,
+        action = (ManagedListEvent.Action.REACTIVATED if item.is_active
+                  else ManagedListEvent.Action.DEACTIVATED)
+    record(
+        ManagedListEvent, list_name=list_name, item_code=item.code, by=by, action=action,
+        from_status=_state(was_active), to_status=_state(item.is_active), why=reason,
+        changes=changes,
     )
     return item

@@ -60,9 +60,14 @@ def test_every_history_row_of_the_demo_is_an_action_of_its_event_model(demo):
     from reporting.models import ReportEvent
     from reviews.models import ReviewEvent
 
+    from core.models import OutboxEvent
+    from grants.models import ProgrammeEvent
+    from reporting.managed_list_models import ManagedListEvent
+
     seen = {}
     for model in (ApplicationEvent, AwardEvent, FundingRoundEvent, OrganisationEvent,
-                  CorporateNumberClaimEvent, FindingEvent, ReportEvent, ReviewEvent):
+                  CorporateNumberClaimEvent, FindingEvent, ReportEvent, ReviewEvent,
+                  ProgrammeEvent, ManagedListEvent, OutboxEvent):
         actions = set(model.objects.values_list("action", flat=True))
         unknown = {a for a in actions - set(model.Action.values)
                    if not (model is ReportEvent and a.startswith("notified_"))}

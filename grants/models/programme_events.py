@@ -7,6 +7,11 @@ from core.models import EventModel
 
 
 class ProgrammeEvent(EventModel):
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+
+    action = models.CharField(_("action"), max_length=40, choices=Action)
     programme = models.ForeignKey(
         "grants.Programme", on_delete=models.CASCADE, related_name="events"
     )
