@@ -348,16 +348,20 @@ class OrganisationEvent(EventModel):
         return labels
 
 
+# At module level so that the model's Meta constraints can name the members.
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("claim", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("claim", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("claim", "Rejected")
+
+
 class CorporateNumberClaim(TimeStampedModel):
     """An organisation's claim to a 法人番号 (corporate number) already
     registered to another organisation. The first to register a number does
     not own it for good: programme staff check the evidence and accept (the
     number moves to the claimant) or reject (nothing changes)."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", pgettext_lazy("claim", "Open")
-        ACCEPTED = "accepted", pgettext_lazy("claim", "Accepted")
-        REJECTED = "rejected", pgettext_lazy("claim", "Rejected")
+    Status = ClaimStatus
 
     # Allowed moves; services refuse anything not listed.
     TRANSITIONS = {Status.OPEN: {Status.ACCEPTED, Status.REJECTED}}
@@ -402,7 +406,7 @@ class CorporateNumberClaim(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["claimant", "corporate_number"], condition=Q(status="open"),
+                fields=["claimant", "corporate_number"], condition=Q(status=ClaimStatus.OPEN),
                 name="corporate_number_claim_open_unique",
             ),
         ]

@@ -198,13 +198,17 @@ class ConflictOfInterest(models.Model):
         return f"{self.reviewer_id} × {self.application_id}: {self.kind}"
 
 
+# At module level so that the model's Meta constraints can name the members.
+class AssignmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CONFLICTED = "conflicted", _("Conflict of interest")
+
+
 class Assignment(TimeStampedModel):
     """A reviewer asked to review one application. A pair is assigned at
     most once; a declared conflict turns it `conflicted`, never deleted."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        CONFLICTED = "conflicted", _("Conflict of interest")
+    Status = AssignmentStatus
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("By hand")
@@ -250,7 +254,7 @@ class Assignment(TimeStampedModel):
             # grew with the round's size (issue 12).
             models.Index(
                 fields=["reviewer", "due_on", "id"], name="assignment_unnotified_idx",
-                condition=Q(status="active", notified_at__isnull=True),
+                condition=Q(status=AssignmentStatus.ACTIVE, notified_at__isnull=True),
             ),
         ]
 
@@ -262,12 +266,16 @@ class Assignment(TimeStampedModel):
         return self.no_conflict_declared_at is not None
 
 
+# At module level so that the model's Meta constraints can name the members.
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
 class Review(TimeStampedModel):
     """One reviewer's confidential scores for one assignment."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+    Status = ReviewStatus
 
     TRANSITIONS = {Status.DRAFT: {Status.SUBMITTED}}
 
@@ -298,7 +306,7 @@ class Review(TimeStampedModel):
         ordering = ["assignment_id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(weighted_total__isnull=False),
+                condition=Q(status=ReviewStatus.DRAFT) | Q(weighted_total__isnull=False),
                 name="review_submitted_has_total",
             ),
         ]
@@ -346,13 +354,17 @@ class DecisionBatch(models.Model):
         return f"batch {self.pk} ({self.total})"
 
 
+# At module level so that the model's Meta constraints can name the members.
+class DecisionOutcome(models.TextChoices):
+    AWARDED = "awarded", _("Awarded")
+    DECLINED = "declined", _("Declined")
+
+
 class Decision(models.Model):
     """The selection decision (採択 / 不採択) on one application, and its
     notice (採択通知書 / 不採択通知書)."""
 
-    class Outcome(models.TextChoices):
-        AWARDED = "awarded", _("Awarded")
-        DECLINED = "declined", _("Declined")
+    Outcome = DecisionOutcome
 
     application = models.OneToOneField(
         "applications.Application", verbose_name=_("application"),
@@ -385,7 +397,7 @@ class Decision(models.Model):
         ordering = ["funding_round", "application_id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(outcome="awarded") & Q(amount_yen__gt=0))
+                condition=(Q(outcome=DecisionOutcome.AWARDED) & Q(amount_yen__gt=0))
                 | (Q(outcome="declined") & Q(amount_yen__isnull=True)),
                 name="decision_amount_matches_outcome",
             ),

@@ -55,14 +55,12 @@ def test_every_history_row_of_the_demo_is_an_action_of_its_event_model(demo):
     from accounts.models import CorporateNumberClaimEvent, OrganisationEvent
     from applications.models import ApplicationEvent
     from awards.models import AwardEvent
-    from grants.models import FundingRoundEvent
+    from core.models import OutboxEvent
+    from grants.models import FundingRoundEvent, ProgrammeEvent
     from reporting.findings.models import FindingEvent
+    from reporting.managed_list_models import ManagedListEvent
     from reporting.models import ReportEvent
     from reviews.models import ReviewEvent
-
-    from core.models import OutboxEvent
-    from grants.models import ProgrammeEvent
-    from reporting.managed_list_models import ManagedListEvent
 
     seen = {}
     for model in (ApplicationEvent, AwardEvent, FundingRoundEvent, OrganisationEvent,

@@ -154,15 +154,19 @@ class FindingEvent(EventModel):
         verbose_name_plural = _("finding events")
 
 
+# At module level so that the model's Meta constraints can name the members.
+class ModelReportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class ModelReportJob(TimeStampedModel):
     """The model report PDF of a programme and fiscal year, built in the
     background; progress is `progress_done` of `progress_total` steps."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
+    Status = ModelReportJobStatus
 
     ACTIVE = frozenset({Status.QUEUED, Status.RUNNING})
 
@@ -194,7 +198,7 @@ class ModelReportJob(TimeStampedModel):
             # one is queued or running returns that job.
             models.UniqueConstraint(
                 fields=["programme", "fiscal_year"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=Q(status__in=[ModelReportJobStatus.QUEUED, ModelReportJobStatus.RUNNING]),
                 name="model_report_one_active_job",
             ),
             models.CheckConstraint(
