@@ -18,12 +18,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import policies
+
 from . import security
 
 # Set on the session by the test client's force_login (tests/conftest.py)
 # and honoured only where settings.OTP_TRUST_FORCE_LOGIN is on, which the
 # test settings alone do; tests of two-factor authentication turn it off.
 FORCE_LOGIN_SESSION_KEY = "_otp_test_force_login"
+# The role (and superuser flag) a session was found not to need a code for, so
+# an applicant without an authenticator app costs no device lookup per page.
+# Setting up an app verifies this session; another role, superuser status or a
+# new login looks again (an app set up in another browser counts from the next
+# login here, as django-otp treats sessions).
+NO_CODE_NEEDED_SESSION_KEY = "_otp_not_needed_for_role"
 
 
 def _open_prefixes() -> tuple[str, ...]:
@@ -63,9 +71,14 @@ class TwoFactorMiddleware:
             self._open = _open_prefixes()
         if path.startswith(self._open):
             return None
+        who = f"{user.role}:{user.is_superuser}"
+        if request.session.get(NO_CODE_NEEDED_SESSION_KEY) == who:
+            return None
         device = security.confirmed_totp_device(user)
-        if device is None and not security.two_factor_required(user):
-            return None  # an applicant who has not chosen two factors
+        if device is None and not policies.must_use_two_factor(user):
+            # An applicant who has not chosen two factors.
+            request.session[NO_CODE_NEEDED_SESSION_KEY] = who
+            return None
         if path.startswith("/api/"):
             return JsonResponse(
                 {"code": "otp_required",

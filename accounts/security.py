@@ -24,15 +24,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import DomainError
 from core.outbox import queue_mail
-from core.roles import Role
+from core.policies import must_use_two_factor
 from core.transitions import record
 
 from .models import AccountEvent, User
 
 Action = AccountEvent.Action
 
-# Roles that must use two-factor authentication; applicants may.
-TWO_FACTOR_ROLES = frozenset({Role.PROGRAMME_STAFF, Role.OVERSIGHT, Role.REVIEWER})
 TOTP_DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery codes"
 VERIFICATION_SALT = "accounts.email-verification"
@@ -140,21 +138,13 @@ def record_password_reset(*, user: User) -> None:
 # --- Two-factor authentication -----------------------------------------------------
 
 
-def two_factor_required(user) -> bool:
-    """Staff, oversight and reviewers (and superusers) must use it."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.role in TWO_FACTOR_ROLES)
-    )
-
-
 def confirmed_totp_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
 def two_factor_needed(user) -> bool:
     """Asked at every login: required by the role, or chosen (enrolled)."""
-    return two_factor_required(user) or (
+    return must_use_two_factor(user) or (
         getattr(user, "is_authenticated", False) and confirmed_totp_device(user) is not None
     )
 

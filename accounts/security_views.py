@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from core import policies
 from core.errors import DomainError
 
 from . import security
@@ -148,7 +149,7 @@ def two_factor_enrol(request):
     return render(request, "accounts/two_factor_enrol.html", {
         "form": form, "next": next_url, "qr_svg": security.qr_code_svg(
             device, label=_("QR code to add this account to an authenticator app")),
-        "secret": security.base32_secret(device), "required": security.two_factor_required(user),
+        "secret": security.base32_secret(device), "required": policies.must_use_two_factor(user),
     }, status=status)
 
 
@@ -219,7 +220,7 @@ def security_page(request):
     user = request.user
     return render(request, "accounts/security.html", {
         "device": security.confirmed_totp_device(user),
-        "required": security.two_factor_required(user),
+        "required": policies.must_use_two_factor(user),
         "codes_left": security.recovery_codes_left(user),
         "events": user.account_events.order_by("-at", "-id")[:20],
     })

@@ -25,6 +25,16 @@ def active_user(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+# Roles that must give a one-time code after the password; applicants may.
+TWO_FACTOR_ROLES = frozenset({Role.PROGRAMME_STAFF, Role.OVERSIGHT, Role.REVIEWER})
+
+
+def must_use_two_factor(user) -> bool:
+    """Staff, oversight and reviewers (and superusers) must use two-factor
+    authentication (accounts.middleware asks for it)."""
+    return active_user(user) and (user.is_superuser or user.role in TWO_FACTOR_ROLES)
+
+
 def is_staff_user(user) -> bool:
     """Programme staff or a superuser."""
     return active_user(user) and (user.is_superuser or user.role == Role.PROGRAMME_STAFF)

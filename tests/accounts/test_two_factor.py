@@ -182,6 +182,23 @@ def test_applicants_are_not_forced_but_may_choose_it(client, applicant):
     assert client.get("/applications/").url.startswith(VERIFY)
 
 
+def test_an_applicant_without_an_app_costs_no_device_lookup_per_page(client, applicant):
+    """The answer "no code needed" is kept in the session for the role; a new
+    role is asked again at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    log_in(client, applicant)
+    client.get("/applications/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/applications/").status_code == 200
+    assert not [q for q in queries.captured_queries if "otp_totp_totpdevice" in q["sql"]]
+
+    applicant.role = "reviewer"
+    applicant.save(update_fields=["role"])
+    assert client.get("/applications/").url.startswith(ENROL)
+
+
 def test_removing_it_is_recorded_and_staff_set_it_up_again(client, officer):
     device = enrol(officer)
     log_in(client, officer)
